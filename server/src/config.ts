@@ -1,0 +1,89 @@
+// The validated environment: the only module that reads process.env.
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter((item) => item !== ''),
+  );
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const databaseUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
+
+const redisUrl = z
+  .string()
+  .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL');
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((value) => /^https?:\/\//.test(value), 'must be an http:// or https:// URL')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: integer(4000, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_BASE_URL: httpUrl.optional(),
+  DATABASE_URL: optionalString.pipe(databaseUrl.optional()),
+  REDIS_URL: optionalString.pipe(redisUrl.optional()),
+  LOBBY_DATA_DIR: z.string().default('.lobby'),
+  CALENDAR_LOOKAHEAD_DAYS: integer(7, 1, 366),
+  CALENDAR_FETCH_ALLOWED_HOSTS: commaList,
+  MEETING_PRECREATE_MINUTES: integer(10, 0, 1440),
+  VIDEO_BASE_URL: httpUrl.default('https://meet.jit.si'),
+  AUTH_JWT_SECRET: optionalString,
+  AUTH_JWKS_URL: optionalString.pipe(httpUrl.optional()),
+  AUTH_JWT_ISSUER: optionalString,
+  AUTH_JWT_AUDIENCE: optionalString,
+  LOBBY_BOOTSTRAP_ADMIN_TOKEN: optionalString.pipe(
+    z.string().min(24, 'must be at least 24 characters').optional(),
+  ),
+  WORKER_CONCURRENCY: integer(4, 1, 64),
+});
+
+export type Config = Omit<z.infer<typeof environmentSchema>, 'PUBLIC_BASE_URL'> & {
+  PUBLIC_BASE_URL: string;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment; throws ConfigError naming each bad variable and what is wrong. */
+export function parseConfig(environment: Record<string, string | undefined>): Config {
+  const result = environmentSchema.safeParse(environment);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const parsed = result.data;
+  return {
+    ...parsed,
+    PUBLIC_BASE_URL: parsed.PUBLIC_BASE_URL ?? `http://localhost:${parsed.PORT}`,
+  };
+}
+
+let loaded: Config | undefined;
+
+/** The process's configuration, parsed once from process.env. */
+export function loadConfig(): Config {
+  loaded ??= parseConfig(process.env);
+  return loaded;
+}

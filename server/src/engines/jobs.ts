@@ -1,0 +1,23 @@
+// Background jobs: BullMQ through REDIS_URL, or in-process.
+
+export type JobOptions = {
+  /** Jobs with the same id are de-duplicated while one is waiting, delayed or active. */
+  jobId?: string;
+  delayMs?: number;
+  /** Total attempts including the first (default 3). */
+  attempts?: number;
+  /** Base of the exponential backoff between attempts (default 1000 ms). */
+  backoffMs?: number;
+};
+
+export type JobHandler = (data: unknown, context: { attempt: number }) => Promise<void>;
+
+export type JobQueue = {
+  enqueue(name: string, data: unknown, options?: JobOptions): Promise<void>;
+  /** Creates or replaces a repeating schedule, identified by its id, every `everyMs`. */
+  schedule(scheduleId: string, name: string, everyMs: number, data?: unknown): Promise<void>;
+  /** Starts processing jobs in this process with at most `concurrency` running at once. */
+  work(handlers: Record<string, JobHandler>, options: { concurrency: number }): Promise<void>;
+  /** Stops taking jobs, waits for running ones, releases connections. */
+  close(): Promise<void>;
+};
