@@ -22,14 +22,16 @@ const integer = (fallback: number, min: number, max: number) =>
 
 const databaseUrl = z
   .string()
-  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
+  .refine(
+    (value) => /^postgres(ql)?:\/\//.test(value),
+    'must be a postgres:// or postgresql:// URL',
+  );
 
 const redisUrl = z
   .string()
   .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL');
 
 const httpUrl = z
-  .string()
   .url()
   .refine((value) => /^https?:\/\//.test(value), 'must be an http:// or https:// URL')
   .transform((value) => value.replace(/\/+$/, ''));

@@ -61,7 +61,10 @@ export default async function setup(project: TestProject) {
         `SELECT datname FROM pg_database WHERE datname LIKE '${templateName}%'`,
       );
       for (const row of leftovers) {
-        await adminQuery(databaseUrl, `DROP DATABASE IF EXISTS "${String(row.datname)}" WITH (FORCE)`);
+        await adminQuery(
+          databaseUrl,
+          `DROP DATABASE IF EXISTS "${String(row.datname)}" WITH (FORCE)`,
+        );
       }
     }
   };

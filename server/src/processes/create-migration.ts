@@ -8,7 +8,9 @@ import { diffMigrationsToSchema, migrationsDirectory } from '../engines/database
 
 const name = process.argv[2];
 if (name === undefined || !/^[a-z0-9_]+$/.test(name)) {
-  console.error('Usage: npm run db:migration -- <name>   (lower-case letters, digits, underscores)');
+  console.error(
+    'Usage: npm run db:migration -- <name>   (lower-case letters, digits, underscores)',
+  );
   process.exit(2);
 }
 const shadow = new PGlite();

@@ -33,7 +33,10 @@ async function openPostgres(adminUrl: string, templateName: string): Promise<Tes
 }
 
 /** The database engines this run covers, for `describe.each`. */
-export function databaseEngines(): { engine: DatabaseEngineName; open: () => Promise<TestDatabase> }[] {
+export function databaseEngines(): {
+  engine: DatabaseEngineName;
+  open: () => Promise<TestDatabase>;
+}[] {
   const postgres = inject('postgres');
   return [
     { engine: 'pglite', open: openPglite },

@@ -9,7 +9,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
-import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import type { MigrationList } from '@prisma/schema-engine-wasm';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const prismaSchemaPath = path.join(repositoryRoot, 'prisma/schema.prisma');
@@ -18,6 +18,10 @@ export const migrationsDirectory = path.join(repositoryRoot, 'prisma/migrations'
 const noFilters = { externalTables: [], externalEnums: [] };
 
 let wasmReady: Promise<void> | undefined;
+
+function isCallable(value: unknown): value is () => void {
+  return typeof value === 'function';
+}
 
 /** The package is built for bundlers: in plain Node we instantiate its module ourselves. */
 function loadWasm(): Promise<void> {
@@ -30,7 +34,7 @@ function loadWasm(): Promise<void> {
     });
     engineBindings.__wbg_set_wasm(instance.instance.exports);
     const start = instance.instance.exports.__wbindgen_start;
-    if (typeof start === 'function') start();
+    if (isCallable(start)) start();
   })();
   return wasmReady;
 }
@@ -67,7 +71,7 @@ export async function readMigrationList(): Promise<MigrationList> {
 /** Runs `use` with a schema engine bound to the given adapter, then frees the engine. */
 export async function withSchemaEngine<T>(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
-  use: (engine: SchemaEngine, schema: string) => Promise<T>,
+  use: (engine: engineBindings.SchemaEngine, schema: string) => Promise<T>,
 ): Promise<T> {
   await loadWasm();
   const schema = await readPrismaSchema();

@@ -1,0 +1,21 @@
+// Fails CI when the real-engine suites (PostgreSQL, Redis) did not run or did not all pass.
+import { readFileSync } from 'node:fs';
+
+const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const tests = report.testResults.flatMap((file) => file.assertionResults);
+const problems = [];
+for (const engine of ['postgres', 'redis']) {
+  const suite = tests.filter((test) => test.fullName.includes(`on ${engine}`));
+  const passed = suite.filter((test) => test.status === 'passed').length;
+  console.log(`${engine}: ${passed} of ${suite.length} real-engine tests passed`);
+  if (passed === 0 || passed !== suite.length) problems.push(engine);
+}
+const skipped = tests.filter((test) => test.status !== 'passed' && test.status !== 'failed');
+if (skipped.length > 0) {
+  console.log(`${skipped.length} tests did not run: ${skipped.map((t) => t.fullName).join('; ')}`);
+  problems.push('skipped tests');
+}
+if (problems.length > 0) {
+  console.error(`Real-engine check failed: ${problems.join(', ')}`);
+  process.exit(1);
+}

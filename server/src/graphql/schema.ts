@@ -1,0 +1,12 @@
+// The executable schema: importing each type file registers it on the builder.
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.js';
+import './types/scalars.js';
+import './types/viewer.js';
+
+export const schema = builder.toSchema();
+
+/** The SDL committed as schema.graphql (CI fails when it drifts). */
+export function printSchemaSdl(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}
