@@ -33,5 +33,12 @@ export const builder = new SchemaBuilder<{
     onUnusedQuery: null,
   },
   relay: { cursorType: 'String' },
-  errors: { defaultTypes: [] },
+  errors: {
+    defaultTypes: [],
+    // `fooBar` returns `FooBarResult`, a union of `FooBarSuccess` and its error types (DESIGN §5).
+    directResult: true,
+    defaultUnionOptions: {
+      name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result`,
+    },
+  },
 });

@@ -2,7 +2,14 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './types/scalars.js';
+import './types/errors.js';
 import './types/viewer.js';
+import './types/room.js';
+import './types/calendar.js';
+import './types/api-key.js';
+
+builder.mutationType({});
+builder.subscriptionType({});
 
 export const schema = builder.toSchema();
 

@@ -1,3 +1,4 @@
+import { isAdmin } from '../../domain/access.js';
 import { builder } from '../builder.js';
 
 const ViewerRef = builder.objectRef<{ userId: string | null; isAdmin: boolean }>('Viewer');
@@ -20,6 +21,11 @@ ViewerRef.implement({
 
 builder.prismaNode('User', {
   id: { field: 'id' },
+  // A user (and their API keys) is visible to themselves and to admins only.
+  runScopesOnType: true,
+  authScopes: (user, context) =>
+    isAdmin(context.viewer) ||
+    (context.viewer.kind === 'user' && context.viewer.userId === user.id),
   fields: (t) => ({
     displayName: t.exposeString('displayName', { nullable: true }),
   }),

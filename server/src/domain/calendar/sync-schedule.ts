@@ -1,0 +1,36 @@
+// When a feed is synced next (DESIGN §3.5): on its interval after success, with exponential
+// backoff after failures (capped at 24 × the interval), never before a server's Retry-After.
+
+export const SYNC_INTERVAL_MINUTES_MIN = 1;
+export const SYNC_INTERVAL_MINUTES_MAX = 1440;
+export const BACKOFF_CAP_INTERVALS = 24;
+
+const minuteMs = 60_000;
+
+export function nextSyncAfterSuccess(now: Date, syncIntervalMinutes: number): Date {
+  return new Date(now.getTime() + syncIntervalMinutes * minuteMs);
+}
+
+/** `consecutiveFailures` counts the failure just recorded (1 after the first failure). */
+export function nextSyncAfterFailure(
+  now: Date,
+  syncIntervalMinutes: number,
+  consecutiveFailures: number,
+  retryAfterSeconds: number | undefined,
+): Date {
+  const backoffIntervals = Math.min(
+    2 ** Math.max(0, consecutiveFailures - 1),
+    BACKOFF_CAP_INTERVALS,
+  );
+  const backoffMs = backoffIntervals * syncIntervalMinutes * minuteMs;
+  const retryAfterMs = (retryAfterSeconds ?? 0) * 1000;
+  return new Date(now.getTime() + Math.max(backoffMs, retryAfterMs));
+}
+
+/** The sync window (DESIGN §3.7): occurrences overlapping [now − 1 h, now + lookahead days]. */
+export function syncWindow(now: Date, lookaheadDays: number): { from: Date; to: Date } {
+  return {
+    from: new Date(now.getTime() - 60 * minuteMs),
+    to: new Date(now.getTime() + lookaheadDays * 24 * 60 * minuteMs),
+  };
+}

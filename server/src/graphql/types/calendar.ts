@@ -1,0 +1,245 @@
+import { canReadAsManager } from '../../domain/access.js';
+import { topics } from '../../domain/events.js';
+import type { Attendee } from '../../domain/calendar/occurrence.js';
+import { setRoomCalendar } from '../../services/calendar-sync/feed-settings.js';
+import { requestCalendarSync } from '../../services/calendar-sync/request-sync.js';
+import { NotFoundError, RateLimitedError } from '../../services/errors.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { commonErrors } from './errors.js';
+import { loadManagedRoom, roomPayload, RoomRef } from './room.js';
+
+const CalendarSyncStatus = builder.enumType('CalendarSyncStatus', {
+  values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'UNCHANGED', 'FAILED', 'SKIPPED'] as const,
+});
+const CalendarSyncTrigger = builder.enumType('CalendarSyncTrigger', {
+  values: ['SCHEDULE', 'MANUAL', 'SETTINGS_CHANGED'] as const,
+});
+const CalendarSyncErrorCode = builder.enumType('CalendarSyncErrorCode', {
+  values: [
+    'FETCH_BLOCKED',
+    'FETCH_FAILED',
+    'HTTP_STATUS',
+    'TOO_LARGE',
+    'TIMEOUT',
+    'PARSE_FAILED',
+    'INTERNAL',
+  ] as const,
+});
+
+/** Sync runs say things about a feed only its room's managers may know. */
+async function viewerManagesRoom(context: Context, roomId: string): Promise<boolean> {
+  const room = await context.prisma.room.findUnique({
+    where: { id: roomId },
+    select: { ownerId: true },
+  });
+  return room !== null && canReadAsManager(context.viewer, room);
+}
+
+export const CalendarSyncRunRef = builder.prismaNode('CalendarSyncRun', {
+  id: { field: 'id' },
+  runScopesOnType: true,
+  authScopes: async (run, context) => viewerManagesRoom(context, run.roomId),
+  fields: (t) => ({
+    status: t.expose('status', { type: CalendarSyncStatus }),
+    trigger: t.expose('trigger', { type: CalendarSyncTrigger }),
+    queuedAt: t.expose('queuedAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    eventsInFeed: t.exposeInt('eventsInFeed'),
+    eventsMatched: t.exposeInt('eventsMatched'),
+    created: t.exposeInt('created'),
+    updated: t.exposeInt('updated'),
+    removed: t.exposeInt('removed'),
+    restored: t.exposeInt('restored'),
+    errorCode: t.expose('errorCode', { type: CalendarSyncErrorCode, nullable: true }),
+    errorMessage: t.exposeString('errorMessage', { nullable: true }),
+    room: t.relation('room'),
+  }),
+});
+
+builder.prismaObject('CalendarFeed', {
+  name: 'RoomCalendar',
+  description: "A room's calendar feed settings and health (managers only)",
+  fields: (t) => ({
+    url: t.exposeString('url', {
+      nullable: true,
+      description: 'The feed URL: a secret, often with a private token in it',
+    }),
+    enabled: t.exposeBoolean('enabled'),
+    syncIntervalMinutes: t.exposeInt('syncIntervalMinutes'),
+    lastSync: t.relation('lastSyncRun', { nullable: true }),
+    nextSyncAt: t.expose('nextSyncAt', { type: 'DateTime', nullable: true }),
+    consecutiveFailures: t.exposeInt('consecutiveFailures'),
+    recentSyncs: t.prismaField({
+      type: ['CalendarSyncRun'],
+      args: { first: t.arg.int({ defaultValue: 10 }) },
+      resolve: (query, feed, { first }, context) =>
+        context.prisma.calendarSyncRun.findMany({
+          ...query,
+          where: { roomId: feed.roomId },
+          orderBy: { queuedAt: 'desc' },
+          take: Math.min(Math.max(first ?? 10, 0), 50),
+        }),
+    }),
+  }),
+});
+
+const AttendeeRef = builder.objectRef<Attendee>('Attendee').implement({
+  fields: (t) => ({
+    email: t.exposeString('email', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    role: t.exposeString('role', { nullable: true }),
+    participationStatus: t.exposeString('participationStatus', { nullable: true }),
+    isOrganizer: t.exposeBoolean('isOrganizer'),
+  }),
+});
+
+function isAttendee(value: unknown): value is Attendee {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'isOrganizer' in value &&
+    typeof value.isOrganizer === 'boolean'
+  );
+}
+
+/** Descriptions and attendees are for the room's managers only (DESIGN §1). */
+async function managerOnly<T>(
+  context: Context,
+  event: { roomId: string },
+  value: () => T,
+): Promise<T | null> {
+  return (await viewerManagesRoom(context, event.roomId)) ? value() : null;
+}
+
+export const CalendarEventRef = builder.prismaNode('CalendarEvent', {
+  id: { field: 'id' },
+  fields: (t) => ({
+    uid: t.exposeString('uid'),
+    recurrenceId: t.string({
+      nullable: true,
+      resolve: (event) => (event.recurrenceId === '' ? null : event.recurrenceId),
+    }),
+    title: t.exposeString('title', { nullable: true }),
+    description: t.string({
+      nullable: true,
+      resolve: (event, _args, context) => managerOnly(context, event, () => event.description),
+    }),
+    location: t.exposeString('location', { nullable: true }),
+    startsAt: t.expose('startsAt', { type: 'DateTime' }),
+    endsAt: t.expose('endsAt', { type: 'DateTime' }),
+    isAllDay: t.exposeBoolean('isAllDay'),
+    startDate: t.expose('startDate', { type: 'Date', nullable: true }),
+    endDate: t.expose('endDate', { type: 'Date', nullable: true }),
+    attendees: t.field({
+      type: [AttendeeRef],
+      nullable: true,
+      description: 'The organizer first; null for viewers who do not manage the room',
+      resolve: (event, _args, context) =>
+        managerOnly(context, event, () =>
+          Array.isArray(event.attendees) ? event.attendees.filter(isAttendee) : [],
+        ),
+    }),
+  }),
+});
+
+builder.prismaObjectFields('Room', (t) => ({
+  calendar: t.relation('calendarFeed', {
+    nullable: true,
+    description: 'Feed settings and health; null unless the viewer manages the room',
+    authScopes: (room, _args, context) => canReadAsManager(context.viewer, room),
+    unauthorizedResolver: () => null,
+  }),
+  calendarEvents: t.prismaField({
+    type: ['CalendarEvent'],
+    description: 'Occurrences matched to the room (not deleted), by start time',
+    args: {
+      from: t.arg({ type: 'DateTime' }),
+      to: t.arg({ type: 'DateTime' }),
+    },
+    resolve: (query, room, { from, to }, context) =>
+      context.prisma.calendarEvent.findMany({
+        ...query,
+        where: {
+          roomId: room.id,
+          deletedAt: null,
+          ...(from != null && { endsAt: { gt: from } }),
+          ...(to != null && { startsAt: { lt: to } }),
+        },
+        orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+        take: 1000,
+      }),
+  }),
+}));
+
+const SetRoomCalendarInput = builder.inputType('SetRoomCalendarInput', {
+  fields: (t) => ({
+    roomId: t.globalID({ required: true, for: RoomRef }),
+    url: t.string({ description: 'Omit to keep the saved URL' }),
+    enabled: t.boolean({ required: true }),
+    syncIntervalMinutes: t.int(),
+  }),
+});
+
+const SetRoomCalendarSuccess = roomPayload('SetRoomCalendarSuccess');
+const SyncRoomCalendarSuccess = builder
+  .objectRef<{ runId: string }>('SyncRoomCalendarSuccess')
+  .implement({
+    fields: (t) => ({
+      run: t.prismaField({
+        type: 'CalendarSyncRun',
+        resolve: (query, payload, _args, context) =>
+          context.prisma.calendarSyncRun.findUniqueOrThrow({
+            ...query,
+            where: { id: payload.runId },
+          }),
+      }),
+    }),
+  });
+
+builder.mutationFields((t) => ({
+  setRoomCalendar: t.field({
+    type: SetRoomCalendarSuccess,
+    errors: { types: [...commonErrors, RateLimitedError] },
+    args: { input: t.arg({ type: SetRoomCalendarInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const room = await loadManagedRoom(context, input.roomId.id);
+      await setRoomCalendar(context.deps, room.id, input);
+      return { room };
+    },
+  }),
+  syncRoomCalendar: t.field({
+    type: SyncRoomCalendarSuccess,
+    errors: { types: [...commonErrors, RateLimitedError] },
+    description: 'Sync now, ignoring the interval; returns the queued or running run if any',
+    args: { roomId: t.arg.globalID({ required: true, for: RoomRef }) },
+    resolve: async (_root, { roomId }, context) => {
+      const room = await loadManagedRoom(context, roomId.id);
+      const run = await requestCalendarSync(context.deps, room.id, 'MANUAL');
+      return { runId: run.id };
+    },
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  calendarSync: t.prismaField({
+    type: 'CalendarSyncRun',
+    description: 'Every state of every sync run of a room (managers only)',
+    args: { roomId: t.arg.globalID({ required: true, for: RoomRef }) },
+    subscribe: async (_root, { roomId }, context) => {
+      const room = await context.prisma.room.findUnique({ where: { id: roomId.id } });
+      if (room === null || !canReadAsManager(context.viewer, room)) {
+        throw new NotFoundError('No such room, or you do not manage it');
+      }
+      return context.live.topicEvents(topics.calendarSync(room.id));
+    },
+    resolve: async (query, event, _args, context) => {
+      if (event.type !== 'sync.run.changed') throw new Error('Unexpected event');
+      return context.prisma.calendarSyncRun.findUniqueOrThrow({
+        ...query,
+        where: { id: event.runId },
+      });
+    },
+  }),
+}));

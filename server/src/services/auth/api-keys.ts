@@ -1,0 +1,54 @@
+// API keys: a user creates keys with at most the scopes of the credential they use.
+import { isAdmin, type ApiKeyScope, type Viewer } from '../../domain/access.js';
+import type { ApiKey } from '../../generated/prisma/client.js';
+import type { ServiceDependencies } from '../dependencies.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { generateApiKeySecret, hashSecret, secretStart } from './api-key-secret.js';
+
+type SignedIn = Extract<Viewer, { kind: 'user' }>;
+
+export async function createApiKey(
+  deps: Pick<ServiceDependencies, 'prisma'>,
+  viewer: SignedIn,
+  input: { name: string; scopes: readonly ApiKeyScope[] },
+): Promise<{ apiKey: ApiKey; secret: string }> {
+  const name = input.name.trim();
+  if (name === '' || name.length > 100) {
+    throw new ValidationError('Name the key (1 to 100 characters)', 'name');
+  }
+  const scopes = [...new Set(input.scopes)];
+  if (scopes.length === 0) throw new ValidationError('Choose at least one scope', 'scopes');
+  if (scopes.includes('ADMIN') && !isAdmin(viewer)) {
+    throw new ForbiddenError('Only admins can create keys with the ADMIN scope');
+  }
+  const beyondCredential = scopes.filter((scope) => !viewer.scopes.has(scope));
+  if (beyondCredential.length > 0) {
+    throw new ForbiddenError(
+      `This credential cannot grant ${beyondCredential.join(', ')}: a key never exceeds the key that made it`,
+    );
+  }
+  const secret = generateApiKeySecret();
+  const apiKey = await deps.prisma.apiKey.create({
+    data: {
+      ownerId: viewer.userId,
+      name,
+      scopes,
+      secretHash: hashSecret(secret),
+      secretStart: secretStart(secret),
+    },
+  });
+  return { apiKey, secret };
+}
+
+export async function revokeApiKey(
+  deps: Pick<ServiceDependencies, 'prisma' | 'now'>,
+  viewer: Viewer,
+  apiKeyId: string,
+): Promise<ApiKey> {
+  const key = await deps.prisma.apiKey.findUnique({ where: { id: apiKeyId } });
+  const mayRevoke =
+    key !== null && (isAdmin(viewer) || (viewer.kind === 'user' && viewer.userId === key.ownerId));
+  if (key === null || !mayRevoke) throw new NotFoundError('No such API key');
+  if (key.revokedAt !== null) return key;
+  return deps.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: deps.now() } });
+}

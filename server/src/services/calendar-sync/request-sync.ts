@@ -1,0 +1,43 @@
+// Asking for a sync: manual ("sync now"), or because the feed settings changed.
+import type { CalendarSyncRun, CalendarSyncTrigger } from '../../generated/prisma/client.js';
+import type { ServiceDependencies } from '../dependencies.js';
+import { RateLimitedError, ValidationError } from '../errors.js';
+import { enqueueRuns, findOrCreateActiveRun, publishRunChanged } from './runs.js';
+
+/** At most one new manual sync per room in this many seconds. */
+export const MANUAL_SYNC_COOLDOWN_SECONDS = 10;
+
+type Deps = Pick<ServiceDependencies, 'prisma' | 'events' | 'jobs' | 'locks'>;
+
+/** Queues a sync ignoring the interval; a queued or running run is returned instead of a new one. */
+export async function requestCalendarSync(
+  deps: Deps,
+  roomId: string,
+  trigger: Exclude<CalendarSyncTrigger, 'SCHEDULE'>,
+): Promise<CalendarSyncRun> {
+  const feed = await deps.prisma.calendarFeed.findUnique({ where: { roomId } });
+  if (feed === null) throw new ValidationError('This room has no calendar feed yet', 'url');
+  const active = await deps.prisma.calendarSyncRun.findFirst({
+    where: { roomId, status: { in: ['QUEUED', 'RUNNING'] } },
+  });
+  if (active !== null) return active;
+  if (trigger === 'MANUAL') {
+    // The lock is never released: it expires, and that is the cooldown.
+    const cooldown = await deps.locks.tryAcquire(
+      `calendar-sync-cooldown:${roomId}`,
+      MANUAL_SYNC_COOLDOWN_SECONDS * 1000,
+    );
+    if (cooldown === undefined) {
+      throw new RateLimitedError(
+        `This room was synced moments ago: try again in ${MANUAL_SYNC_COOLDOWN_SECONDS} seconds`,
+        MANUAL_SYNC_COOLDOWN_SECONDS,
+      );
+    }
+  }
+  const { run, created } = await findOrCreateActiveRun(deps.prisma, roomId, trigger);
+  if (created) {
+    await publishRunChanged(deps, run);
+    await enqueueRuns(deps, [run.id]);
+  }
+  return run;
+}

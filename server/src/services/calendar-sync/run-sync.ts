@@ -1,0 +1,305 @@
+// Running calendar syncs (the worker's job): one download per feed URL, then, per room and under
+// the room's lock: read, match, diff, write, record the run — a failure changes nothing stored.
+import { z } from 'zod';
+import {
+  safeFetch,
+  SafeFetchError,
+  type SafeFetchResult,
+} from '../../adapters/safe-fetch/index.js';
+import { diffCounts, diffOccurrences, type OccurrenceDiff } from '../../domain/calendar/diff.js';
+import { createRoomMatcher } from '../../domain/calendar/match-room.js';
+import type { Occurrence, TimeWindow } from '../../domain/calendar/occurrence.js';
+import {
+  decodeFeedBytes,
+  extractRelevantIcs,
+  FeedParseError,
+  normalizedFeedHash,
+  readFeed,
+} from '../../domain/calendar/read-feed.js';
+import {
+  nextSyncAfterFailure,
+  nextSyncAfterSuccess,
+  syncWindow,
+} from '../../domain/calendar/sync-schedule.js';
+import { roomUrl } from '../../domain/rooms/room-name.js';
+import { withLock } from '../../engines/with-lock.js';
+import type {
+  CalendarFeed,
+  CalendarSyncErrorCode,
+  Prisma,
+  Room,
+} from '../../generated/prisma/client.js';
+import { lobbyVersion } from '../../version.js';
+import type { ServiceDependencies } from '../dependencies.js';
+import { pruneRuns, updateRun } from './runs.js';
+
+export const calendarSyncJobData = z.object({ runIds: z.array(z.uuid()).min(1) });
+
+/** What happens after a room's events changed (meetings follow): wired by the process. */
+export type AfterEventsChanged = (roomId: string) => Promise<void>;
+
+type Deps = ServiceDependencies & { afterEventsChanged: AfterEventsChanged; log: Log };
+type Log = (message: string, error?: unknown) => void;
+
+type Download = SafeFetchResult;
+
+class SyncFailure extends Error {
+  constructor(
+    readonly code: CalendarSyncErrorCode,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+function toSyncFailure(error: unknown): SyncFailure {
+  if (error instanceof SyncFailure) return error;
+  if (error instanceof SafeFetchError) {
+    return new SyncFailure(error.code, error.message, error.retryAfterSeconds);
+  }
+  if (error instanceof FeedParseError) {
+    return new SyncFailure('PARSE_FAILED', `The feed could not be read: ${error.message}`);
+  }
+  return new SyncFailure('INTERNAL', 'An internal error stopped this sync; it will be retried');
+}
+
+function userAgent(publicBaseUrl: string): string {
+  return `Lobby/${lobbyVersion} (calendar sync; +${publicBaseUrl})`;
+}
+
+function toRow(occurrence: Occurrence) {
+  return {
+    uid: occurrence.uid,
+    recurrenceId: occurrence.recurrenceId,
+    title: occurrence.title,
+    description: occurrence.description,
+    location: occurrence.location,
+    startsAt: occurrence.startsAt,
+    endsAt: occurrence.endsAt,
+    isAllDay: occurrence.isAllDay,
+    startDate: occurrence.startDate,
+    endDate: occurrence.endDate,
+    status: occurrence.status,
+    organizer: occurrence.organizer ?? undefined,
+    attendees: occurrence.attendees,
+    contentHash: occurrence.contentHash,
+  };
+}
+
+async function writeDiff(
+  transaction: Prisma.TransactionClient,
+  roomId: string,
+  diff: OccurrenceDiff,
+  now: Date,
+): Promise<void> {
+  if (diff.create.length > 0) {
+    await transaction.calendarEvent.createMany({
+      data: diff.create.map((occurrence) => ({ roomId, ...toRow(occurrence) })),
+    });
+  }
+  for (const { id, occurrence } of [...diff.update, ...diff.restore]) {
+    await transaction.calendarEvent.update({
+      where: { id },
+      data: { ...toRow(occurrence), deletedAt: null },
+    });
+  }
+  if (diff.remove.length > 0) {
+    await transaction.calendarEvent.updateMany({
+      where: { id: { in: diff.remove } },
+      data: { deletedAt: now },
+    });
+  }
+}
+
+/** The feed text to read: freshly downloaded, or the stored relevant part when unchanged. */
+type FeedSource =
+  | {
+      kind: 'changed';
+      text: string;
+      feedHash: string;
+      etag: string | null;
+      lastModified: string | null;
+    }
+  | { kind: 'unchanged'; relevantIcs: string };
+
+function sourceOf(download: Download, feed: CalendarFeed): FeedSource {
+  if (download.kind === 'not-modified') {
+    if (feed.relevantIcs === null) {
+      throw new SyncFailure(
+        'HTTP_STATUS',
+        'The server answered "not modified" to a first download',
+      );
+    }
+    return { kind: 'unchanged', relevantIcs: feed.relevantIcs };
+  }
+  const text = decodeFeedBytes(download.body);
+  const feedHash = normalizedFeedHash(text);
+  if (feedHash === feed.contentHash && feed.relevantIcs !== null) {
+    return { kind: 'unchanged', relevantIcs: feed.relevantIcs };
+  }
+  return {
+    kind: 'changed',
+    text,
+    feedHash,
+    etag: download.etag,
+    lastModified: download.lastModified,
+  };
+}
+
+async function syncRoom(
+  deps: Deps,
+  runId: string,
+  room: Room & { calendarFeed: CalendarFeed },
+  download: () => Promise<Download>,
+): Promise<void> {
+  const { prisma, config } = deps;
+  const feed = room.calendarFeed;
+  const startedAt = deps.now();
+  await updateRun(deps, runId, { status: 'RUNNING', startedAt });
+  try {
+    const source = sourceOf(await download(), feed);
+    const now = deps.now();
+    const window: TimeWindow = syncWindow(now, config.CALENDAR_LOOKAHEAD_DAYS);
+    const host = new URL(config.PUBLIC_BASE_URL).hostname;
+    const readOptions = { window, defaultTimezone: room.timezone };
+    const reading =
+      source.kind === 'changed'
+        ? readFeed(source.text, { ...readOptions, relevantHost: host })
+        : readFeed(source.relevantIcs, readOptions);
+    const matcher = createRoomMatcher(roomUrl(config.PUBLIC_BASE_URL, room.name));
+    const matched = reading.occurrences.filter((occurrence) => matcher.matches(occurrence));
+    const stored = await prisma.calendarEvent.findMany({
+      where: {
+        roomId: room.id,
+        OR: [
+          { endsAt: { gt: window.from } },
+          { uid: { in: [...new Set(matched.map((o) => o.uid))] } },
+        ],
+      },
+      select: {
+        id: true,
+        uid: true,
+        recurrenceId: true,
+        contentHash: true,
+        deletedAt: true,
+        startsAt: true,
+        endsAt: true,
+      },
+    });
+    const diff = diffOccurrences(stored, matched, { window, now });
+    const counts = diffCounts(diff);
+    const changedEvents = counts.created + counts.updated + counts.restored + counts.removed > 0;
+    const previousEventsInFeed =
+      feed.lastSyncRunId === null
+        ? null
+        : (await prisma.calendarSyncRun.findUnique({ where: { id: feed.lastSyncRunId } }))
+            ?.eventsInFeed;
+    await prisma.$transaction(async (transaction) => {
+      await writeDiff(transaction, room.id, diff, now);
+      await transaction.calendarFeed.update({
+        where: { roomId: room.id },
+        data: {
+          ...(source.kind === 'changed' && {
+            etag: source.etag,
+            lastModified: source.lastModified,
+            contentHash: source.feedHash,
+            relevantIcs: extractRelevantIcs(source.text, host),
+          }),
+          nextSyncAt: nextSyncAfterSuccess(now, feed.syncIntervalMinutes),
+          consecutiveFailures: 0,
+          lastSyncRunId: runId,
+        },
+      });
+    });
+    await updateRun(deps, runId, {
+      status: source.kind === 'changed' ? 'SUCCEEDED' : 'UNCHANGED',
+      finishedAt: deps.now(),
+      eventsInFeed:
+        source.kind === 'unchanged'
+          ? (previousEventsInFeed ?? reading.eventsInFeed)
+          : reading.eventsInFeed,
+      eventsMatched: matched.length,
+      ...counts,
+    });
+    if (changedEvents) await deps.afterEventsChanged(room.id);
+  } catch (error) {
+    const failure = toSyncFailure(error);
+    if (failure.code === 'INTERNAL') deps.log(`Calendar sync of room ${room.id} failed`, error);
+    const now = deps.now();
+    const consecutiveFailures = feed.consecutiveFailures + 1;
+    await prisma.calendarFeed.update({
+      where: { roomId: room.id },
+      data: {
+        consecutiveFailures,
+        lastSyncRunId: runId,
+        nextSyncAt: nextSyncAfterFailure(
+          now,
+          feed.syncIntervalMinutes,
+          consecutiveFailures,
+          failure.retryAfterSeconds,
+        ),
+      },
+    });
+    await updateRun(deps, runId, {
+      status: 'FAILED',
+      finishedAt: now,
+      errorCode: failure.code,
+      errorMessage: failure.message,
+    });
+  }
+}
+
+/** The `calendar.sync` job: runs that share a feed URL, downloaded once for all of them. */
+export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): Promise<void> {
+  const runs = await deps.prisma.calendarSyncRun.findMany({
+    where: { id: { in: [...runIds] }, status: 'QUEUED' },
+    include: { room: { include: { calendarFeed: true } } },
+  });
+  const downloads = new Map<string, Promise<Download>>();
+  const downloadOnce = (feed: CalendarFeed) => () => {
+    const key = JSON.stringify([feed.url, feed.etag, feed.lastModified]);
+    let download = downloads.get(key);
+    if (download === undefined) {
+      download = safeFetch(feed.url, {
+        userAgent: userAgent(deps.config.PUBLIC_BASE_URL),
+        allowedHosts: deps.config.CALENDAR_FETCH_ALLOWED_HOSTS,
+        etag: feed.etag,
+        lastModified: feed.lastModified,
+      });
+      downloads.set(key, download);
+    }
+    return download;
+  };
+  for (const run of runs) {
+    const { room } = run;
+    const feed = room.calendarFeed;
+    // One room's failure never stops the others (DESIGN §8.11).
+    try {
+      if (feed === null || !feed.enabled) {
+        await updateRun(deps, run.id, {
+          status: 'SKIPPED',
+          finishedAt: deps.now(),
+          errorMessage: 'The calendar feed of this room is not set or is turned off',
+        });
+        continue;
+      }
+      const outcome = await withLock(
+        deps.locks,
+        `calendar-sync:${room.id}`,
+        { ttlMs: 60_000, log: deps.log },
+        () => syncRoom(deps, run.id, { ...room, calendarFeed: feed }, downloadOnce(feed)),
+      );
+      if (!outcome.acquired) {
+        await updateRun(deps, run.id, {
+          status: 'SKIPPED',
+          finishedAt: deps.now(),
+          errorMessage: 'Another sync of this room was running',
+        });
+      }
+      await pruneRuns(deps.prisma, room.id);
+    } catch (error) {
+      deps.log(`Calendar sync run ${run.id} failed unexpectedly`, error);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+// Calendar sync runs: creating one (never two active per room), recording each state, publishing it.
+import { topics } from '../../domain/events.js';
+import type {
+  CalendarSyncRun,
+  CalendarSyncTrigger,
+  Prisma,
+} from '../../generated/prisma/client.js';
+import type { ServiceDependencies } from '../dependencies.js';
+
+export const activeRunStatuses = ['QUEUED', 'RUNNING'] as const;
+export const calendarSyncJob = 'calendar.sync';
+export const runsKeptPerRoom = 50;
+
+type Deps = Pick<ServiceDependencies, 'prisma' | 'events' | 'jobs'>;
+
+/**
+ * The room's queued or running run, else a new QUEUED one. The feed row is locked meanwhile, so
+ * concurrent requests (two managers, a manager and the scheduler) agree on one run.
+ */
+export async function findOrCreateActiveRun(
+  prisma: ServiceDependencies['prisma'],
+  roomId: string,
+  trigger: CalendarSyncTrigger,
+): Promise<{ run: CalendarSyncRun; created: boolean }> {
+  return prisma.$transaction(async (transaction) => {
+    await transaction.$queryRaw`SELECT 1 FROM "CalendarFeed" WHERE "roomId" = ${roomId}::uuid FOR UPDATE`;
+    const active = await transaction.calendarSyncRun.findFirst({
+      where: { roomId, status: { in: [...activeRunStatuses] } },
+      orderBy: { queuedAt: 'desc' },
+    });
+    if (active !== null) return { run: active, created: false };
+    const run = await transaction.calendarSyncRun.create({ data: { roomId, trigger } });
+    return { run, created: true };
+  });
+}
+
+export async function publishRunChanged(deps: Pick<Deps, 'events'>, run: CalendarSyncRun) {
+  await deps.events.publish(topics.calendarSync(run.roomId), {
+    type: 'sync.run.changed',
+    roomId: run.roomId,
+    runId: run.id,
+  });
+}
+
+/** Enqueues the runs as one job: they share a feed URL, which it downloads once. */
+export async function enqueueRuns(deps: Pick<Deps, 'jobs'>, runIds: readonly string[]) {
+  const [firstRunId] = runIds;
+  if (firstRunId === undefined) return;
+  await deps.jobs.enqueue(
+    calendarSyncJob,
+    { runIds },
+    // One job per run set; retried runs are skipped by their status.
+    { jobId: `calendar-sync:${firstRunId}`, attempts: 1 },
+  );
+}
+
+export async function updateRun(
+  deps: Pick<Deps, 'prisma' | 'events'>,
+  runId: string,
+  data: Prisma.CalendarSyncRunUpdateInput,
+): Promise<CalendarSyncRun> {
+  const run = await deps.prisma.calendarSyncRun.update({ where: { id: runId }, data });
+  await publishRunChanged(deps, run);
+  return run;
+}
+
+/** Keeps the newest runs of a room (DESIGN §2: the last 50). */
+export async function pruneRuns(prisma: ServiceDependencies['prisma'], roomId: string) {
+  const old = await prisma.calendarSyncRun.findMany({
+    where: { roomId },
+    orderBy: { queuedAt: 'desc' },
+    skip: runsKeptPerRoom,
+    select: { id: true },
+  });
+  if (old.length > 0) {
+    await prisma.calendarSyncRun.deleteMany({ where: { id: { in: old.map((run) => run.id) } } });
+  }
+}

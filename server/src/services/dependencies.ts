@@ -1,0 +1,23 @@
+// What use cases may touch: the database, the engines, the clock and the settings they need.
+import type { Config } from '../config.js';
+import type { EventBus } from '../engines/events.js';
+import type { JobQueue } from '../engines/jobs.js';
+import type { Locks } from '../engines/locks.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+
+export type ServiceDependencies = {
+  prisma: PrismaClient;
+  events: EventBus;
+  jobs: JobQueue;
+  locks: Locks;
+  /** The current time; tests of pure timing rules pass their own. */
+  now: () => Date;
+  config: Pick<
+    Config,
+    | 'PUBLIC_BASE_URL'
+    | 'CALENDAR_LOOKAHEAD_DAYS'
+    | 'CALENDAR_FETCH_ALLOWED_HOSTS'
+    | 'MEETING_PRECREATE_MINUTES'
+    | 'VIDEO_BASE_URL'
+  >;
+};
