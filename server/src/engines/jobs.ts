@@ -1,7 +1,10 @@
 // Background jobs: BullMQ through REDIS_URL, or in-process.
 
 export type JobOptions = {
-  /** Jobs with the same id are de-duplicated while one is waiting, delayed or active. */
+  /**
+   * Jobs with the same id are de-duplicated while one is waiting, delayed (also between retries)
+   * or active; once it has completed or finally failed, the id may run again.
+   */
   jobId?: string;
   delayMs?: number;
   /** Total attempts including the first (default 3). */
@@ -13,10 +16,17 @@ export type JobOptions = {
 export type JobHandler = (data: unknown, context: { attempt: number }) => Promise<void>;
 
 export type JobQueue = {
+  /** `data` travels as JSON (a Date arrives as its ISO string; undefined as {}). */
   enqueue(name: string, data: unknown, options?: JobOptions): Promise<void>;
-  /** Creates or replaces a repeating schedule, identified by its id, every `everyMs`. */
+  /**
+   * Creates or replaces a repeating schedule, identified by its id, every `everyMs`. A new schedule
+   * runs at once; a failed run is not retried (the next run is its retry).
+   */
   schedule(scheduleId: string, name: string, everyMs: number, data?: unknown): Promise<void>;
-  /** Starts processing jobs in this process with at most `concurrency` running at once. */
+  /**
+   * Starts processing jobs in this process with at most `concurrency` running at once; once per
+   * queue. A job whose name has no handler fails at once, logged, without retries.
+   */
   work(handlers: Record<string, JobHandler>, options: { concurrency: number }): Promise<void>;
   /** Stops taking jobs, waits for running ones, releases connections. */
   close(): Promise<void>;

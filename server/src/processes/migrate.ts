@@ -1,6 +1,6 @@
 // `npm run db:migrate`: the equivalent of `prisma migrate deploy`, without Prisma's native engine.
 import { loadConfig } from '../config.js';
-import { openDatabaseFromConfig } from './wiring.js';
+import { openDatabaseFromConfig } from './runtime.js';
 
 const config = loadConfig();
 const database = await openDatabaseFromConfig(config);

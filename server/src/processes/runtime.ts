@@ -1,0 +1,112 @@
+// Chooses and opens the engines: PostgreSQL/Redis/BullMQ when their URLs are set, else the
+// embedded ones (PGlite under LOBBY_DATA_DIR, in-process events, jobs and locks).
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { openDatabase, type Database } from '../engines/database/database.js';
+import type { EventBus } from '../engines/events.js';
+import { createInProcessEventBus } from '../engines/events/in-process.js';
+import { createRedisEventBus } from '../engines/events/redis.js';
+import type { JobQueue } from '../engines/jobs.js';
+import { createBullmqJobQueue } from '../engines/jobs/bullmq.js';
+import { createInProcessJobQueue } from '../engines/jobs/in-process.js';
+import type { Locks } from '../engines/locks.js';
+import { createInProcessLocks } from '../engines/locks/in-process.js';
+import { createRedisLocks } from '../engines/locks/redis.js';
+import { closeRedisConnection, openRedisConnection } from '../engines/redis-connection.js';
+import type { ServiceDependencies } from '../services/dependencies.js';
+
+export type Log = (message: string, error?: unknown) => void;
+
+export const log: Log = (message, error) => {
+  if (error === undefined) console.log(message);
+  else console.error(message, error);
+};
+
+export type Runtime = {
+  config: Config;
+  database: Database;
+  deps: ServiceDependencies;
+  log: Log;
+  /** Each engine with 'ok' or what is wrong (GET /ready). */
+  checkReadiness(): Promise<Record<string, string>>;
+  close(): Promise<void>;
+};
+
+export function openDatabaseFromConfig(config: Config): Promise<Database> {
+  return config.DATABASE_URL === undefined
+    ? openDatabase({ kind: 'pglite', dataDirectory: path.resolve(config.LOBBY_DATA_DIR) })
+    : openDatabase({ kind: 'postgres', url: config.DATABASE_URL });
+}
+
+async function probe(check: () => Promise<unknown>): Promise<string> {
+  try {
+    await check();
+    return 'ok';
+  } catch (error) {
+    return error instanceof Error ? error.message : 'unreachable';
+  }
+}
+
+/** Separate API and worker processes share work only through PostgreSQL and Redis. */
+export function requireSharedEngines(config: Config, processName: string): void {
+  if (config.DATABASE_URL === undefined || config.REDIS_URL === undefined) {
+    throw new Error(
+      `${processName} runs beside other processes: set DATABASE_URL and REDIS_URL ` +
+        '(or use `npm start`, which runs everything in one process on embedded engines).',
+    );
+  }
+}
+
+export async function openRuntime(config: Config): Promise<Runtime> {
+  const database = await openDatabaseFromConfig(config);
+  if (database.kind === 'pglite') {
+    // The embedded database is this process's own: bring it to the current schema.
+    await database.migrate();
+  }
+  let events: EventBus;
+  let jobs: JobQueue;
+  let locks: Locks;
+  let pingRedis: (() => Promise<unknown>) | undefined;
+  let closeRedis: () => Promise<void> = () => Promise.resolve();
+  if (config.REDIS_URL === undefined) {
+    events = createInProcessEventBus({ log });
+    jobs = createInProcessJobQueue({ log });
+    locks = createInProcessLocks();
+  } else {
+    const redisOptions = { url: config.REDIS_URL, log };
+    events = createRedisEventBus(redisOptions);
+    jobs = createBullmqJobQueue(redisOptions);
+    locks = createRedisLocks(redisOptions);
+    const readinessConnection = openRedisConnection(redisOptions, 'commands');
+    pingRedis = () => readinessConnection.ping();
+    closeRedis = () => closeRedisConnection(readinessConnection);
+  }
+  const deps: ServiceDependencies = {
+    prisma: database.prisma,
+    events,
+    jobs,
+    locks,
+    now: () => new Date(),
+    config,
+  };
+  return {
+    config,
+    database,
+    deps,
+    log,
+    async checkReadiness() {
+      const checks: Record<string, string> = {
+        database: await probe(() => database.ping()),
+      };
+      if (pingRedis !== undefined) checks.redis = await probe(pingRedis);
+      return checks;
+    },
+    async close() {
+      await jobs.close();
+      await events.close();
+      await locks.close();
+      await closeRedis();
+      await database.close();
+    },
+  };
+}
