@@ -7,6 +7,7 @@ import './types/viewer.js';
 import './types/room.js';
 import './types/calendar.js';
 import './types/api-key.js';
+import './types/meeting.js';
 
 builder.mutationType({});
 builder.subscriptionType({});

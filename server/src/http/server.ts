@@ -76,7 +76,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return;
     }
     if (pathname.startsWith(yoga.graphqlEndpoint) || clientDirectory === undefined) {
-      void yoga.handleNodeRequestAndResponse(request, response, {});
+      void yoga(request, response);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

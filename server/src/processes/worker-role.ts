@@ -1,5 +1,8 @@
 // The worker's part of a process: job handlers and repeating schedules for sync and meetings.
-import { calendarSyncJobHandlers, scheduleCalendarSyncPasses } from '../services/calendar-sync/schedule.js';
+import {
+  calendarSyncJobHandlers,
+  scheduleCalendarSyncPasses,
+} from '../services/calendar-sync/schedule.js';
 import {
   meetingJobHandlers,
   reconcileRoomMeetings,

@@ -1,0 +1,75 @@
+// The API's part of a process: GraphQL over HTTP and WebSocket, health, and the built client.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Viewer } from '../domain/access.js';
+import { createLiveUpdates } from '../graphql/live-updates.js';
+import { schema } from '../graphql/schema.js';
+import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
+import { createHttpServer, type HttpServer } from '../http/server.js';
+import { createAuthenticator } from '../services/auth/authenticate.js';
+import { loadRoomMeetings } from '../services/meetings/index.js';
+import type { Runtime } from './runtime.js';
+
+const clientDist = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../client/dist',
+);
+
+export type ApiRole = HttpServer & { url: string };
+
+export type ApiRoleOptions = {
+  issueDevelopmentToken: ((displayName: string) => Promise<string>) | null;
+};
+
+export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): Promise<ApiRole> {
+  const { config, deps, log } = runtime;
+  const authenticate = createAuthenticator(deps.prisma, {
+    jwtSecret: config.AUTH_JWT_SECRET,
+    jwksUrl: config.AUTH_JWKS_URL,
+    jwtIssuer: config.AUTH_JWT_ISSUER,
+    jwtAudience: config.AUTH_JWT_AUDIENCE,
+    bootstrapAdminToken: config.LOBBY_BOOTSTRAP_ADMIN_TOKEN,
+  });
+  const live = createLiveUpdates({
+    events: deps.events,
+    loadRoomSnapshot: (roomId) => loadRoomMeetings(deps.prisma, roomId, deps.now()),
+    log,
+  });
+  const createContext = (viewer: Viewer) => ({
+    viewer,
+    prisma: deps.prisma,
+    deps,
+    live,
+    issueDevelopmentToken: options.issueDevelopmentToken,
+  });
+  const production = config.NODE_ENV === 'production';
+  const yoga = createGraphqlServer({ schema, authenticate, createContext, production });
+  const http = createHttpServer({
+    yoga,
+    checkReadiness: () => runtime.checkReadiness(),
+    clientDirectory: existsSync(path.join(clientDist, 'index.html')) ? clientDist : undefined,
+  });
+  const webSocketGraphql = attachWebSocketGraphql(http.webSockets, yoga, {
+    schema,
+    authenticate,
+    createContext,
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(config.PORT, config.HOST, () => {
+      resolve();
+    });
+  });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
+  return {
+    ...http,
+    url: `http://localhost:${port}`,
+    async close() {
+      await webSocketGraphql.dispose();
+      await http.close();
+      await live.close();
+    },
+  };
+}
