@@ -57,8 +57,12 @@ export function requireSharedEngines(config: Config, processName: string): void 
   }
 }
 
-export async function openRuntime(config: Config): Promise<Runtime> {
-  const database = await openDatabaseFromConfig(config);
+/** `database` lets tests hand in a database they made (it is closed with the runtime). */
+export async function openRuntime(
+  config: Config,
+  options: { database?: Database } = {},
+): Promise<Runtime> {
+  const database = options.database ?? (await openDatabaseFromConfig(config));
   if (database.kind === 'pglite') {
     // The embedded database is this process's own: bring it to the current schema.
     await database.migrate();
