@@ -16,7 +16,11 @@ const clientDist = path.resolve(
   '../../../client/dist',
 );
 
-export type ApiRole = HttpServer & { url: string };
+export type ApiRole = HttpServer & {
+  url: string;
+  /** Lobby loads of the live fan-out so far (benchmarks: one per room per change). */
+  loadCount(): number;
+};
 
 export type ApiRoleOptions = {
   issueDevelopmentToken: ((displayName: string) => Promise<string>) | null;
@@ -66,6 +70,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
   return {
     ...http,
     url: `http://localhost:${port}`,
+    loadCount: () => live.loadCount(),
     async close() {
       await webSocketGraphql.dispose();
       await http.close();

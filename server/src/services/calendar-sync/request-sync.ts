@@ -9,6 +9,24 @@ export const MANUAL_SYNC_COOLDOWN_SECONDS = 10;
 
 type Deps = Pick<ServiceDependencies, 'prisma' | 'events' | 'jobs' | 'locks'>;
 
+/** At most one manual fetch of a room's feed per cooldown, per kind of request (sync, inspect). */
+export async function enforceManualCooldown(
+  deps: Pick<ServiceDependencies, 'locks'>,
+  key: string,
+): Promise<void> {
+  // The lock is never released: it expires, and that is the cooldown.
+  const cooldown = await deps.locks.tryAcquire(
+    `manual-cooldown:${key}`,
+    MANUAL_SYNC_COOLDOWN_SECONDS * 1000,
+  );
+  if (cooldown === undefined) {
+    throw new RateLimitedError(
+      `This feed was fetched moments ago: try again in ${MANUAL_SYNC_COOLDOWN_SECONDS} seconds`,
+      MANUAL_SYNC_COOLDOWN_SECONDS,
+    );
+  }
+}
+
 /** Queues a sync ignoring the interval; a queued or running run is returned instead of a new one. */
 export async function requestCalendarSync(
   deps: Deps,
@@ -21,19 +39,7 @@ export async function requestCalendarSync(
     where: { roomId, status: { in: ['QUEUED', 'RUNNING'] } },
   });
   if (active !== null) return active;
-  if (trigger === 'MANUAL') {
-    // The lock is never released: it expires, and that is the cooldown.
-    const cooldown = await deps.locks.tryAcquire(
-      `calendar-sync-cooldown:${roomId}`,
-      MANUAL_SYNC_COOLDOWN_SECONDS * 1000,
-    );
-    if (cooldown === undefined) {
-      throw new RateLimitedError(
-        `This room was synced moments ago: try again in ${MANUAL_SYNC_COOLDOWN_SECONDS} seconds`,
-        MANUAL_SYNC_COOLDOWN_SECONDS,
-      );
-    }
-  }
+  if (trigger === 'MANUAL') await enforceManualCooldown(deps, `calendar-sync:${roomId}`);
   const { run, created } = await findOrCreateActiveRun(deps.prisma, roomId, trigger);
   if (created) {
     await publishRunChanged(deps, run);

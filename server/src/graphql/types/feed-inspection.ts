@@ -1,0 +1,116 @@
+import { SafeFetchError } from '../../adapters/safe-fetch/index.js';
+import { parseFeedUrl } from '../../domain/calendar/feed-url.js';
+import { FeedParseError } from '../../domain/calendar/read-feed.js';
+import { syncWindow } from '../../domain/calendar/sync-schedule.js';
+import { roomUrl } from '../../domain/rooms/room-name.js';
+import {
+  inspectFeed,
+  type FeedInspection,
+  type InspectedOccurrence,
+} from '../../services/calendar-inspect/inspect-feed.js';
+import { enforceManualCooldown } from '../../services/calendar-sync/request-sync.js';
+import { RateLimitedError, ValidationError } from '../../services/errors.js';
+import { builder } from '../builder.js';
+import { commonErrors, ErrorInterface } from './errors.js';
+import { loadManagedRoom, RoomRef } from './room.js';
+
+/** The feed could not be fetched or read: the same codes a sync run records. */
+class FeedUnreadableError extends Error {
+  constructor(
+    readonly code:
+      'FETCH_BLOCKED' | 'FETCH_FAILED' | 'HTTP_STATUS' | 'TOO_LARGE' | 'TIMEOUT' | 'PARSE_FAILED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+builder.objectType(FeedUnreadableError, {
+  name: 'FeedUnreadableError',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof FeedUnreadableError,
+  fields: (t) => ({ code: t.exposeString('code') }),
+});
+
+const InspectedOccurrenceRef = builder
+  .objectRef<InspectedOccurrence>('InspectedOccurrence')
+  .implement({
+    fields: (t) => ({
+      uid: t.exposeString('uid'),
+      recurrenceId: t.exposeString('recurrenceId', { nullable: true }),
+      title: t.exposeString('title', { nullable: true }),
+      startsAt: t.expose('startsAt', { type: 'DateTime' }),
+      endsAt: t.expose('endsAt', { type: 'DateTime' }),
+      isAllDay: t.exposeBoolean('isAllDay'),
+      startDate: t.expose('startDate', { type: 'Date', nullable: true }),
+      endDate: t.expose('endDate', { type: 'Date', nullable: true }),
+      status: t.exposeString('status', { nullable: true }),
+      matchesRoom: t.boolean({ resolve: (occurrence) => occurrence.matchesRoom === true }),
+    }),
+  });
+
+const FeedInspectionRef = builder.objectRef<FeedInspection>('CalendarFeedInspection').implement({
+  description: 'What Lobby reads from a feed, by the same code as a sync, without storing it',
+  fields: (t) => ({
+    occurrences: t.field({
+      type: [InspectedOccurrenceRef],
+      resolve: (inspection) => inspection.occurrences,
+    }),
+    skipped: t.stringList({
+      description: 'Events left out, and why',
+      resolve: (inspection) =>
+        inspection.skipped.map(
+          (event) => `${event.title ?? event.uid}: ${event.reason.replace('-', ' ')}`,
+        ),
+    }),
+    warnings: t.exposeStringList('warnings'),
+  }),
+});
+
+builder.queryFields((t) => ({
+  inspectCalendarFeed: t.field({
+    type: FeedInspectionRef,
+    description: "Managers: what Lobby sees in a feed (the room's saved feed when url is omitted)",
+    errors: { types: [...commonErrors, RateLimitedError, FeedUnreadableError] },
+    args: {
+      roomId: t.arg.globalID({ required: true, for: RoomRef }),
+      url: t.arg.string(),
+      from: t.arg({ type: 'DateTime' }),
+      to: t.arg({ type: 'DateTime' }),
+    },
+    resolve: async (_root, args, context) => {
+      const room = await loadManagedRoom(context, args.roomId.id);
+      let url: string;
+      if (args.url != null) {
+        const parsed = parseFeedUrl(args.url);
+        if (!parsed.ok) throw new ValidationError(parsed.message, 'url');
+        url = parsed.url.toString();
+      } else {
+        const feed = await context.prisma.calendarFeed.findUnique({ where: { roomId: room.id } });
+        if (feed === null) throw new ValidationError('This room has no calendar feed yet', 'url');
+        url = feed.url;
+      }
+      await enforceManualCooldown(context.deps, `inspect:${room.id}`);
+      const { config } = context.deps;
+      const defaults = syncWindow(context.deps.now(), config.CALENDAR_LOOKAHEAD_DAYS);
+      try {
+        return await inspectFeed(
+          { kind: 'url', url },
+          {
+            window: { from: args.from ?? defaults.from, to: args.to ?? defaults.to },
+            timezone: room.timezone,
+            roomUrl: roomUrl(config.PUBLIC_BASE_URL, room.name),
+            allowedHosts: config.CALENDAR_FETCH_ALLOWED_HOSTS,
+            publicBaseUrl: config.PUBLIC_BASE_URL,
+          },
+        );
+      } catch (error) {
+        if (error instanceof SafeFetchError)
+          throw new FeedUnreadableError(error.code, error.message);
+        if (error instanceof FeedParseError)
+          throw new FeedUnreadableError('PARSE_FAILED', error.message);
+        throw error;
+      }
+    },
+  }),
+}));

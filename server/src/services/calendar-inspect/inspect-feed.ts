@@ -1,0 +1,86 @@
+// "What does Lobby see in my calendar?": the sync's own fetcher, reader and matcher, applied to a
+// feed without storing anything (DESIGN §3; the feed inspector of the CLI and of GraphQL).
+import { safeFetch } from '../../adapters/safe-fetch/index.js';
+import { createRoomMatcher } from '../../domain/calendar/match-room.js';
+import type { TimeWindow } from '../../domain/calendar/occurrence.js';
+import { decodeFeedBytes, readFeed, type SkippedEvent } from '../../domain/calendar/read-feed.js';
+import { lobbyVersion } from '../../version.js';
+
+export type InspectedOccurrence = {
+  uid: string;
+  recurrenceId: string | null;
+  title: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  isAllDay: boolean;
+  startDate: string | null;
+  endDate: string | null;
+  status: string | null;
+  /** null when no room URL was given. */
+  matchesRoom: boolean | null;
+};
+
+export type FeedInspection = {
+  occurrences: InspectedOccurrence[];
+  skipped: SkippedEvent[];
+  warnings: string[];
+};
+
+export type FeedSource = { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array };
+
+export type InspectOptions = {
+  window: TimeWindow;
+  timezone: string;
+  roomUrl: string | null;
+  allowedHosts: string[];
+  publicBaseUrl: string;
+};
+
+/** Fetches (through the safe fetcher) or takes the bytes, then reads and matches like a sync. */
+export async function inspectFeed(
+  source: FeedSource,
+  options: InspectOptions,
+): Promise<FeedInspection> {
+  let bytes: Uint8Array;
+  if (source.kind === 'bytes') {
+    bytes = source.bytes;
+  } else {
+    const fetched = await safeFetch(source.url, {
+      userAgent: `Lobby/${lobbyVersion} (feed inspector; +${options.publicBaseUrl})`,
+      allowedHosts: options.allowedHosts,
+    });
+    if (fetched.kind !== 'fetched') throw new Error('The server answered "not modified"');
+    bytes = fetched.body;
+  }
+  const reading = readFeed(decodeFeedBytes(bytes), {
+    window: options.window,
+    defaultTimezone: options.timezone,
+  });
+  const matcher = options.roomUrl === null ? null : createRoomMatcher(options.roomUrl);
+  const warnings = reading.warnings.map((warning) => warning.message);
+  const occurrences = reading.occurrences
+    .map((occurrence): InspectedOccurrence => {
+      const matchesRoom = matcher === null ? null : matcher.matches(occurrence);
+      if (matcher !== null && matchesRoom === false) {
+        for (const miss of matcher.nearMisses(occurrence)) {
+          warnings.push(
+            `"${occurrence.title ?? occurrence.uid}" links to ${miss}, which is close to but not the room's URL ${options.roomUrl ?? ''}`,
+          );
+        }
+      }
+      return {
+        uid: occurrence.uid,
+        recurrenceId: occurrence.recurrenceId === '' ? null : occurrence.recurrenceId,
+        title: occurrence.title,
+        startsAt: occurrence.startsAt,
+        endsAt: occurrence.endsAt,
+        isAllDay: occurrence.isAllDay,
+        startDate: occurrence.startDate,
+        endDate: occurrence.endDate,
+        status: occurrence.status,
+        matchesRoom,
+      };
+    })
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.uid.localeCompare(b.uid));
+  return { occurrences, skipped: reading.skipped, warnings: [...new Set(warnings)] };
+}
