@@ -1,0 +1,161 @@
+// The inspector is the sync's own code path: over every corpus file with expected occurrences it
+// reports exactly what the reader reads (whose fidelity read-feed.expected.test.ts proves), and
+// the CLI prints it as the documented JSON, with clear failures.
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  loadExpectedOccurrences,
+  readIcsFixture,
+  readIcsFixtureBytes,
+} from '../../../test/support/ics-fixtures.js';
+import { readFeed } from '../../domain/calendar/read-feed.js';
+import { inspectFeed } from './inspect-feed.js';
+
+const run = promisify(execFile);
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const fixturesDirectory = path.join(repositoryRoot, 'server/test/fixtures/ics');
+const expected = Object.entries(loadExpectedOccurrences());
+
+function windowOf(entry: { window: [string, string] }) {
+  return { from: new Date(entry.window[0]), to: new Date(entry.window[1]) };
+}
+
+describe('feed inspector', () => {
+  it.each(expected)('reports what the reader reads: %s', async (file, entry) => {
+    const window = windowOf(entry);
+    const inspection = await inspectFeed(
+      { kind: 'bytes', bytes: readIcsFixtureBytes(file) },
+      {
+        window,
+        timezone: 'UTC',
+        roomUrl: null,
+        allowedHosts: [],
+        publicBaseUrl: 'http://lobby.test',
+      },
+    );
+    const reading = readFeed(readIcsFixture(file), { window, defaultTimezone: 'UTC' });
+    const key = (o: { uid: string; startsAt: Date; endsAt: Date }) =>
+      `${o.uid} ${o.startsAt.toISOString()} ${o.endsAt.toISOString()}`;
+    expect(inspection.occurrences.map(key).sort()).toEqual(reading.occurrences.map(key).sort());
+    const starts = inspection.occurrences.map((o) => o.startsAt.getTime());
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(inspection.occurrences.every((o) => o.matchesRoom === null)).toBe(true);
+  });
+
+  it('says which events match the room and which only come close', async () => {
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//test//EN',
+      'BEGIN:VEVENT',
+      'UID:a',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART:20261201T100000Z',
+      'DTEND:20261201T110000Z',
+      'SUMMARY:Ours',
+      'LOCATION:https://lobby.test/team',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:b',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART:20261201T120000Z',
+      'DTEND:20261201T130000Z',
+      'SUMMARY:Sales',
+      'LOCATION:https://lobby.test/team-sales',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    const inspection = await inspectFeed(
+      { kind: 'bytes', bytes: new TextEncoder().encode(ics) },
+      {
+        window: { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z') },
+        timezone: 'UTC',
+        roomUrl: 'https://lobby.test/team',
+        allowedHosts: [],
+        publicBaseUrl: 'http://lobby.test',
+      },
+    );
+    expect(inspection.occurrences.map((o) => [o.title, o.matchesRoom])).toEqual([
+      ['Ours', true],
+      ['Sales', false],
+    ]);
+    expect(inspection.warnings.join('\n')).toContain('https://lobby.test/team-sales');
+  });
+});
+
+describe('feed inspect command', () => {
+  let server: Server;
+  let port = 0;
+  let requests = 0;
+  beforeAll(async () => {
+    server = createServer((_request, response) => {
+      requests += 1;
+      response.end('BEGIN:VCALENDAR');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    port = typeof address === 'object' && address !== null ? address.port : 0;
+  });
+  afterAll(() => {
+    server.close();
+  });
+
+  const lobby = (args: string[], environment: Record<string, string> = {}) =>
+    run('npx', ['tsx', 'server/src/processes/cli.ts', 'feed', 'inspect', ...args], {
+      cwd: repositoryRoot,
+      env: { ...process.env, ...environment },
+    });
+
+  it('prints the documented JSON', async () => {
+    const { stdout } = await lobby([
+      path.join(fixturesDirectory, 'python-recurring-ical-events/one_event.ics'),
+      '--from',
+      '2019-03-01T00:00:00Z',
+      '--to',
+      '2019-03-10T00:00:00Z',
+      '--room-url',
+      'https://lobby.test/team',
+      '--json',
+    ]);
+    const output: unknown = JSON.parse(stdout);
+    expect(output).toEqual({
+      occurrences: [
+        {
+          uid: expect.any(String),
+          recurrenceId: null,
+          title: expect.any(String),
+          startsAt: '2019-03-04T07:00:00.000Z',
+          endsAt: '2019-03-04T07:30:00.000Z',
+          isAllDay: false,
+          startDate: null,
+          endDate: null,
+          status: expect.toSatisfy((value) => value === null || typeof value === 'string'),
+          matchesRoom: false,
+        },
+      ],
+      warnings: expect.any(Array),
+    });
+  });
+
+  it('fails clearly on a missing file, a blocked URL and a feed that does not parse', async () => {
+    await expect(lobby(['/no/such/file.ics'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('No such file'),
+    });
+    await expect(lobby([`http://127.0.0.1:${port}/feed.ics`])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Could not fetch the feed'),
+    });
+    expect(requests).toBe(0);
+    await expect(
+      lobby([`http://127.0.0.1:${port}/feed.ics`], {
+        CALENDAR_FETCH_ALLOWED_HOSTS: `127.0.0.1:${port}`,
+      }),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('does not parse') });
+    expect(requests).toBe(1);
+  });
+});
