@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   loadExpectedOccurrences,
   readIcsFixture,
@@ -110,6 +111,15 @@ describe('feed inspect command', () => {
       env: { ...process.env, ...environment },
     });
 
+  /** The exit code and error output of a run that must fail. */
+  async function failure(args: string[], environment: Record<string, string> = {}) {
+    const outcome: unknown = await lobby(args, environment).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    return z.object({ code: z.number(), stderr: z.string() }).parse(outcome);
+  }
+
   it('prints the documented JSON', async () => {
     const { stdout } = await lobby([
       path.join(fixturesDirectory, 'python-recurring-ical-events/one_event.ics'),
@@ -121,41 +131,49 @@ describe('feed inspect command', () => {
       'https://lobby.test/team',
       '--json',
     ]);
-    const output: unknown = JSON.parse(stdout);
-    expect(output).toEqual({
-      occurrences: [
-        {
-          uid: expect.any(String),
-          recurrenceId: null,
-          title: expect.any(String),
-          startsAt: '2019-03-04T07:00:00.000Z',
-          endsAt: '2019-03-04T07:30:00.000Z',
-          isAllDay: false,
-          startDate: null,
-          endDate: null,
-          status: expect.toSatisfy((value) => value === null || typeof value === 'string'),
-          matchesRoom: false,
-        },
-      ],
-      warnings: expect.any(Array),
+    const occurrence = z
+      .object({
+        uid: z.string(),
+        recurrenceId: z.string().nullable(),
+        title: z.string().nullable(),
+        startsAt: z.string(),
+        endsAt: z.string(),
+        isAllDay: z.boolean(),
+        startDate: z.string().nullable(),
+        endDate: z.string().nullable(),
+        status: z.string().nullable(),
+        matchesRoom: z.boolean().nullable(),
+      })
+      .strict();
+    const output = z
+      .object({ occurrences: z.array(occurrence), warnings: z.array(z.string()) })
+      .strict()
+      .parse(JSON.parse(stdout));
+    expect(output.occurrences).toHaveLength(1);
+    expect(output.occurrences[0]).toMatchObject({
+      recurrenceId: null,
+      startsAt: '2019-03-04T07:00:00.000Z',
+      endsAt: '2019-03-04T07:30:00.000Z',
+      isAllDay: false,
+      startDate: null,
+      endDate: null,
+      matchesRoom: false,
     });
   });
 
   it('fails clearly on a missing file, a blocked URL and a feed that does not parse', async () => {
-    await expect(lobby(['/no/such/file.ics'])).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining('No such file'),
-    });
-    await expect(lobby([`http://127.0.0.1:${port}/feed.ics`])).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining('Could not fetch the feed'),
-    });
+    const missing = await failure(['/no/such/file.ics']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('No such file');
+    const blocked = await failure([`http://127.0.0.1:${port}/feed.ics`]);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain('Could not fetch the feed');
     expect(requests).toBe(0);
-    await expect(
-      lobby([`http://127.0.0.1:${port}/feed.ics`], {
-        CALENDAR_FETCH_ALLOWED_HOSTS: `127.0.0.1:${port}`,
-      }),
-    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('does not parse') });
+    const broken = await failure([`http://127.0.0.1:${port}/feed.ics`], {
+      CALENDAR_FETCH_ALLOWED_HOSTS: `127.0.0.1:${port}`,
+    });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('does not parse');
     expect(requests).toBe(1);
   });
 });
