@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import {
+  describeLobby,
+  describeMeetingEnd,
+  describeParticipants,
+  meetingTitle,
+} from './lobby-wording.js';
+
+describe('describeParticipants', () => {
+  it('counts people in words', () => {
+    expect(describeParticipants(0)).toBe('Nobody here yet');
+    expect(describeParticipants(1)).toBe('1 person here');
+    expect(describeParticipants(7)).toBe('7 people here');
+  });
+});
+
+describe('describeLobby', () => {
+  it('announces an empty lobby', () => {
+    expect(describeLobby([], [])).toBe('No meetings right now.');
+  });
+
+  it('names the live and upcoming meetings', () => {
+    expect(describeLobby([{ title: 'Stand-up' }], [{ title: 'Review' }, { title: 'Retro' }])).toBe(
+      '1 meeting live: Stand-up. 2 meetings coming up: Review, Retro.',
+    );
+    expect(describeLobby([], [{ title: 'Review' }])).toBe('1 meeting coming up: Review.');
+  });
+});
+
+describe('meetingTitle', () => {
+  it('names untitled meetings', () => {
+    expect(meetingTitle('  Stand-up ')).toBe('Stand-up');
+    expect(meetingTitle(null)).toBe('Untitled meeting');
+    expect(meetingTitle('   ')).toBe('Untitled meeting');
+  });
+});
+
+describe('describeLobby with untitled meetings', () => {
+  it('still names them', () => {
+    expect(describeLobby([{ title: null }], [])).toBe('1 meeting live: Untitled meeting.');
+  });
+});
+
+describe('describeMeetingEnd', () => {
+  it('says why a meeting ended', () => {
+    expect(describeMeetingEnd('CANCELLED_IN_CALENDAR')).toBe(
+      'This meeting has ended: it was cancelled in the calendar.',
+    );
+    expect(describeMeetingEnd(null)).toBe('This meeting has ended.');
+  });
+});

@@ -1,0 +1,250 @@
+// /<room>/<meetingId>: in a meeting. The call itself, live details, presence, and the way out.
+import { A, useNavigate, useParams } from '@solidjs/router';
+import { createQuery, createSubscription, useClient } from '@urql/solid';
+import { createSignal, Match, Show, Switch } from 'solid-js';
+import { JoinFailure } from '../components/join-failure.js';
+import { Loaded } from '../components/loaded.js';
+import { MeetingTiming } from '../components/meeting-card.js';
+import { NotFound } from '../components/not-found.js';
+import { Notice } from '../components/notice.js';
+import { graphql } from '../graphql/generated/index.js';
+import type { MeetingEndReason, MeetingPageQuery } from '../graphql/generated/graphql.js';
+import { createAction } from '../lib/create-action.js';
+import { createMeetingJoiner } from '../lib/join-meeting.js';
+import { describeMeetingEnd, describeParticipants, meetingTitle } from '../lib/lobby-wording.js';
+import { currentSession, decodePathSegment, type MeetingSession } from '../lib/meeting-session.js';
+import { usePageTitle } from '../lib/page-title.js';
+import { createPresence } from '../lib/presence.js';
+import { runMutation } from '../lib/request.js';
+import { createServerNow } from '../lib/server-now.js';
+
+const MeetingPageDocument = graphql(`
+  query MeetingPage($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Meeting {
+        ...MeetingSummary
+        endReason
+        room {
+          id
+          name
+          viewerCanManage
+        }
+      }
+    }
+  }
+`);
+
+const MeetingUpdatesDocument = graphql(`
+  subscription MeetingUpdates($id: ID!) {
+    meeting(id: $id) {
+      ...MeetingSummary
+      endReason
+    }
+  }
+`);
+
+const EndMeetingDocument = graphql(`
+  mutation EndMeeting($meetingId: ID!) {
+    endMeeting(meetingId: $meetingId) {
+      __typename
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+type PageMeeting = Extract<NonNullable<MeetingPageQuery['node']>, { __typename: 'Meeting' }>;
+
+export default function MeetingPage() {
+  const params = useParams<{ room: string; meetingId: string }>();
+  const meetingId = () => decodePathSegment(params.meetingId);
+  const [page] = createQuery({
+    query: MeetingPageDocument,
+    variables: () => ({ id: meetingId() }),
+  });
+  const [updates] = createSubscription({
+    query: MeetingUpdatesDocument,
+    variables: () => ({ id: meetingId() }),
+  });
+  const pageMeeting = () => {
+    const node = page.data?.node;
+    return node?.__typename === 'Meeting' ? node : null;
+  };
+  usePageTitle(() => meetingTitle(pageMeeting()?.title));
+
+  return (
+    <Loaded state={page} what="the meeting">
+      {() => (
+        <Show when={pageMeeting()} fallback={<NotFound title="This meeting does not exist" />}>
+          {(meeting) => (
+            // The subscription's newer state wins over what the page loaded.
+            <MeetingView meeting={{ ...meeting(), ...updates.data?.meeting }} />
+          )}
+        </Show>
+      )}
+    </Loaded>
+  );
+}
+
+function MeetingView(props: { meeting: PageMeeting }) {
+  const nowMs = createServerNow();
+  const client = useClient();
+  const session = () => {
+    const current = currentSession();
+    return current?.meetingId === props.meeting.id ? current : null;
+  };
+  const title = () => meetingTitle(props.meeting.title);
+  const lobbyPath = () => `/${props.meeting.room.name}`;
+  const started = () => Date.parse(props.meeting.startsAt) <= nowMs();
+
+  const endForEveryone = createAction(() =>
+    runMutation(
+      client,
+      EndMeetingDocument,
+      { meetingId: props.meeting.id },
+      (data) => data.endMeeting,
+      'EndMeetingSuccess',
+    ),
+  );
+
+  return (
+    <div class="meeting-page">
+      <header class="page-header">
+        <div>
+          <p class="page-header__kicker">
+            <A href={lobbyPath()}>{props.meeting.room.name}</A>
+          </p>
+          <h1>{title()}</h1>
+          <MeetingTiming meeting={props.meeting} live={started()} nowMs={nowMs()} />
+          <p class="meeting__participants" role="status">
+            {describeParticipants(props.meeting.participantCount)}
+          </p>
+        </div>
+        <Show when={props.meeting.room.viewerCanManage && props.meeting.status === 'OPEN'}>
+          <button
+            type="button"
+            class="button button--danger"
+            disabled={endForEveryone.pending()}
+            onClick={() => {
+              if (window.confirm(`End “${title()}” for everyone in it?`)) {
+                void endForEveryone.submit();
+              }
+            }}
+          >
+            End for everyone
+          </button>
+        </Show>
+      </header>
+      <Show when={endForEveryone.formError()}>
+        {(message) => <Notice tone="error">{message()}</Notice>}
+      </Show>
+
+      <Switch>
+        <Match when={props.meeting.status === 'ENDED'}>
+          <MeetingEnded reason={props.meeting.endReason} lobbyPath={lobbyPath()} />
+        </Match>
+        <Match when={session()} keyed>
+          {(current) => <InMeeting session={current} title={title()} lobbyPath={lobbyPath()} />}
+        </Match>
+        <Match when={true}>
+          <JoinPrompt
+            message="You are not in this meeting."
+            meetingId={props.meeting.id}
+            action={started() ? 'Join' : 'Join early'}
+          />
+        </Match>
+      </Switch>
+    </div>
+  );
+}
+
+function InMeeting(props: { session: MeetingSession; title: string; lobbyPath: string }) {
+  const presence = createPresence(props.session);
+  const navigate = useNavigate();
+  // Opt-in: the default platform (meet.jit.si) limits embedded calls; a tab of its own is safer.
+  const [embedded, setEmbedded] = createSignal(false);
+
+  const leave = async () => {
+    await presence.leave();
+    navigate(props.lobbyPath);
+  };
+
+  return (
+    <section class="call" aria-label="Video call">
+      <Switch>
+        <Match when={presence.state() === 'present'}>
+          <div class="call__actions">
+            <a class="button" href={props.session.joinUrl} target="_blank" rel="noopener">
+              Open the call in a new tab
+            </a>
+            <button
+              type="button"
+              class="button button--secondary"
+              aria-pressed={embedded()}
+              onClick={() => setEmbedded((shown) => !shown)}
+            >
+              {embedded() ? 'Hide the call on this page' : 'Show the call on this page'}
+            </button>
+            <button type="button" class="button button--danger" onClick={() => void leave()}>
+              Leave
+            </button>
+          </div>
+          <Show when={embedded()}>
+            <iframe
+              class="call__frame"
+              src={props.session.joinUrl}
+              title={`Video call: ${props.title}`}
+              allow="camera; microphone; display-capture; fullscreen; autoplay; clipboard-write"
+            />
+          </Show>
+        </Match>
+        <Match when={presence.state() === 'ended'}>
+          <MeetingEnded reason={null} lobbyPath={props.lobbyPath} />
+        </Match>
+        <Match when={presence.state() !== 'present'}>
+          <JoinPrompt
+            message={
+              presence.state() === 'lost'
+                ? 'You were disconnected from this meeting.'
+                : 'You left this meeting.'
+            }
+            meetingId={props.session.meetingId}
+            action="Rejoin"
+          />
+        </Match>
+      </Switch>
+    </section>
+  );
+}
+
+function MeetingEnded(props: { reason: MeetingEndReason | null | undefined; lobbyPath: string }) {
+  return (
+    <Notice tone="info">
+      <p>{describeMeetingEnd(props.reason)}</p>
+      <p>
+        <A href={props.lobbyPath}>Back to the lobby</A>
+      </p>
+    </Notice>
+  );
+}
+
+/** A way (back) into the meeting: one button, guarded like every join. */
+function JoinPrompt(props: { message: string; meetingId: string; action: string }) {
+  const joiner = createMeetingJoiner({ showsNameField: false });
+  return (
+    <div class="card">
+      <p>{props.message}</p>
+      <button
+        type="button"
+        class="button"
+        disabled={joiner.pending()}
+        onClick={() => void joiner.submit({ meetingId: props.meetingId })}
+      >
+        {joiner.pending() ? 'Joining…' : props.action}
+      </button>
+      <JoinFailure joiner={joiner} />
+    </div>
+  );
+}
