@@ -1,0 +1,346 @@
+// Reading a feed (DESIGN §3 "Reading a feed"): the occurrences in a window, what was skipped and why.
+import { createHash } from 'node:crypto';
+import {
+  InvalidEventError,
+  readEvent,
+  type EventReadContext,
+  type ParsedEvent,
+} from './event-component.js';
+import { isVolatileProperty } from './feed-hash.js';
+import type { FeedReading, FeedWarning, ReadFeedOptions, SkippedEvent } from './feed-reading.js';
+import {
+  readComponent,
+  scanFeed,
+  type ComponentBlock,
+  type ComponentContent,
+  type FeedStructure,
+} from './feed-structure.js';
+import { unescapeText } from './ics-lines.js';
+import { parseDateTimeText } from './ics-values.js';
+import type { Occurrence } from './occurrence.js';
+import { selectRelevantEvents } from './relevant-ics.js';
+import { readSeries, type OccurrenceDraft, type SeriesOptions } from './series.js';
+import { canonicalIanaZone, wallClockToInstant } from './time-zones.js';
+import { readTimezoneDefinition } from './vtimezone.js';
+import { createZoneResolver, type ZoneResolver } from './zone-resolver.js';
+
+export { decodeFeedBytes } from './feed-bytes.js';
+export { normalizedFeedHash } from './feed-hash.js';
+export type { FeedReading, FeedWarning, ReadFeedOptions, SkippedEvent } from './feed-reading.js';
+export { FeedParseError } from './feed-structure.js';
+export { extractRelevantIcs } from './relevant-ics.js';
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Hash of every stored field: equal hashes mean the stored row needs no update. */
+function contentHash(occurrence: Omit<Occurrence, 'contentHash'>): string {
+  return sha256(
+    JSON.stringify([
+      occurrence.title,
+      occurrence.description,
+      occurrence.location,
+      occurrence.startsAt.toISOString(),
+      occurrence.endsAt.toISOString(),
+      occurrence.isAllDay,
+      occurrence.startDate,
+      occurrence.endDate,
+      occurrence.status,
+      occurrence.organizer,
+      occurrence.attendees,
+    ]),
+  );
+}
+
+function toOccurrence(draft: OccurrenceDraft): Occurrence {
+  const { content } = draft;
+  const occurrence = {
+    uid: draft.uid,
+    recurrenceId: draft.recurrenceId,
+    title: content.title,
+    description: content.description,
+    location: content.location,
+    links: content.links,
+    startsAt: draft.startsAt,
+    endsAt: draft.endsAt,
+    isAllDay: draft.isAllDay,
+    startDate: draft.startDate,
+    endDate: draft.endDate,
+    status:
+      content.status === 'TENTATIVE' || content.status === 'CONFIRMED' ? content.status : null,
+    organizer: content.organizer,
+    attendees: content.attendees,
+  };
+  return { ...occurrence, contentHash: contentHash(occurrence) };
+}
+
+function skippedDraft(draft: OccurrenceDraft, reason: SkippedEvent['reason']): SkippedEvent {
+  return {
+    uid: draft.uid,
+    recurrenceId: draft.recurrenceId,
+    title: draft.content.title,
+    startsAt: draft.startsAt,
+    reason,
+  };
+}
+
+class Warnings {
+  readonly list: FeedWarning[] = [];
+  private readonly seen = new Set<string>();
+
+  add(warning: FeedWarning): void {
+    const key = `${warning.code}|${warning.uid ?? ''}|${warning.message}`;
+    if (!this.seen.has(key)) {
+      this.seen.add(key);
+      this.list.push(warning);
+    }
+  }
+}
+
+type FloatingZone = { zone: string; source: string; warning: FeedWarning | null };
+
+/** X-WR-TIMEZONE, else the feed's only VTIMEZONE (its author evidently works there), else the room's. */
+function floatingZoneOf(
+  structure: FeedStructure,
+  zones: ZoneResolver,
+  options: ReadFeedOptions,
+): FloatingZone {
+  const referenceYear = options.window.from.getUTCFullYear();
+  const defaultZone = canonicalIanaZone(options.defaultTimezone);
+  const fallback = defaultZone ?? 'UTC';
+  const declared = structure.properties.find((property) => property.line.name === 'X-WR-TIMEZONE');
+  const declaredName = declared?.line.value.trim();
+  if (declaredName !== undefined && declaredName !== '') {
+    return {
+      ...zones.resolve(declaredName, referenceYear, fallback),
+      source: `the feed's X-WR-TIMEZONE (${declaredName})`,
+    };
+  }
+  const only = zones.onlyDefinedZone(referenceYear, fallback);
+  if (only !== null) {
+    return { ...only, source: "the feed's only time-zone definition" };
+  }
+  return {
+    zone: fallback,
+    source: "the room's time zone",
+    warning:
+      defaultZone === null
+        ? {
+            code: 'timezone-unknown',
+            message: `Unknown room time zone "${options.defaultTimezone}"; UTC was used.`,
+          }
+        : null,
+  };
+}
+
+/** Events without UID still need a stable key: a hash of what they say (stamps left out). */
+function generatedUid(component: ComponentContent): string {
+  const text = component.properties
+    .filter((line) => !isVolatileProperty(line.name))
+    .map((line) => `${line.name}${JSON.stringify([...line.params])}:${line.value}`)
+    .join('\n');
+  return `generated-${sha256(text).slice(0, 32)}`;
+}
+
+function propertyValue(component: ComponentContent, name: string): string | null {
+  return component.properties.find((line) => line.name === name)?.value ?? null;
+}
+
+function titleOf(component: ComponentContent): string | null {
+  const summary = propertyValue(component, 'SUMMARY');
+  return summary === null ? null : unescapeText(summary).trim();
+}
+
+/** What can still be said about an event that could not be read: best effort, never throws. */
+function invalidEvent(
+  component: ComponentContent,
+  uid: string,
+  floatingZone: string,
+): SkippedEvent {
+  const instantOf = (name: string): Date | null => {
+    const parsed = parseDateTimeText(propertyValue(component, name)?.split(':').at(-1) ?? '');
+    return parsed === null
+      ? null
+      : new Date(
+          wallClockToInstant(
+            parsed.clock,
+            parsed.kind === 'date-time' && parsed.isUtc ? 'UTC' : floatingZone,
+          ),
+        );
+  };
+  return {
+    uid,
+    recurrenceId: instantOf('RECURRENCE-ID')?.toISOString() ?? '',
+    title: titleOf(component),
+    startsAt: instantOf('DTSTART'),
+    reason: 'invalid',
+  };
+}
+
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+type ReadEvents = {
+  /** The readable components of each UID, in feed order. */
+  series: Map<string, ParsedEvent[]>;
+  /** The first component of each UID, to describe a series that cannot be expanded. */
+  firstComponents: Map<string, ComponentContent>;
+  skipped: SkippedEvent[];
+};
+
+function readEvents(
+  structure: FeedStructure,
+  blocks: readonly ComponentBlock[],
+  context: EventReadContext,
+): ReadEvents {
+  const read: ReadEvents = { series: new Map(), firstComponents: new Map(), skipped: [] };
+  for (const block of blocks) {
+    const component = readComponent(structure, block);
+    const uid = block.uid ?? generatedUid(component);
+    const title = titleOf(component) ?? uid;
+    if (block.uid === null) {
+      context.warn({
+        code: 'missing-uid',
+        uid,
+        message: `The event "${title}" has no UID; it was given the identifier ${uid}.`,
+      });
+    }
+    for (const line of component.malformedLines) {
+      context.warn({
+        code: 'malformed-line',
+        uid,
+        message: `Line ${String(line)} of the event "${title}" is not a property and was ignored.`,
+      });
+    }
+    let event: ParsedEvent;
+    try {
+      event = readEvent(component, uid, context);
+    } catch (error) {
+      if (!(error instanceof Error)) {
+        throw error;
+      }
+      read.skipped.push(invalidEvent(component, uid, context.floatingZone));
+      const reason =
+        error instanceof InvalidEventError
+          ? error.message
+          : `it could not be read (${describe(error)})`;
+      context.warn({
+        code: 'invalid-event',
+        uid,
+        message: `The event "${title}" was skipped: ${reason}.`,
+      });
+      continue;
+    }
+    const components = read.series.get(uid);
+    if (components === undefined) {
+      read.series.set(uid, [event]);
+      read.firstComponents.set(uid, component);
+    } else {
+      components.push(event);
+    }
+  }
+  return read;
+}
+
+/** Occurrences of every series; cancelled ones and single events outside the window go to `skipped`. */
+function expandEvents(read: ReadEvents, options: SeriesOptions): Occurrence[] {
+  const occurrences: Occurrence[] = [];
+  for (const [uid, components] of read.series) {
+    try {
+      const reading = readSeries(uid, components, options);
+      for (const draft of reading.inWindow) {
+        if (draft.content.status === 'CANCELLED') {
+          read.skipped.push(skippedDraft(draft, 'cancelled'));
+        } else {
+          occurrences.push(toOccurrence(draft));
+        }
+      }
+      read.skipped.push(
+        ...reading.outsideWindow.map((draft) => skippedDraft(draft, 'outside-window')),
+      );
+    } catch (error) {
+      if (!(error instanceof Error)) {
+        throw error;
+      }
+      const component = read.firstComponents.get(uid);
+      if (component !== undefined) {
+        read.skipped.push(invalidEvent(component, uid, options.floatingZone));
+      }
+      options.warn({
+        code: 'invalid-event',
+        uid,
+        message: `The series "${components[0]?.content.title ?? uid}" was skipped: it could not be expanded (${describe(error)}).`,
+      });
+    }
+  }
+  return occurrences.sort(
+    (left, right) =>
+      left.startsAt.getTime() - right.startsAt.getTime() ||
+      compareText(left.uid, right.uid) ||
+      compareText(left.recurrenceId, right.recurrenceId),
+  );
+}
+
+/**
+ * Reads the occurrences of a feed that overlap `options.window`. Throws FeedParseError when the body
+ * is not one complete VCALENDAR; a broken event is skipped (reason 'invalid') and the rest is read.
+ */
+export function readFeed(icsText: string, options: ReadFeedOptions): FeedReading {
+  const structure = scanFeed(icsText);
+  const blocks =
+    options.relevantHost === undefined
+      ? structure.events
+      : selectRelevantEvents(structure, options.relevantHost);
+  const warnings = new Warnings();
+  const warn = (warning: FeedWarning) => {
+    warnings.add(warning);
+  };
+  const zones = createZoneResolver(
+    structure.timezones.map((block) => readTimezoneDefinition(readComponent(structure, block))),
+  );
+  const floating = floatingZoneOf(structure, zones, options);
+  // Set from inside the context's callbacks while events are read.
+  const floatingTimeUse = { seen: false };
+  const context: EventReadContext = {
+    floatingZone: floating.zone,
+    resolveZone(tzid, referenceYear) {
+      const resolution = zones.resolve(tzid, referenceYear, floating.zone);
+      if (resolution.warning !== null) {
+        warn(resolution.warning);
+      }
+      return resolution.zone;
+    },
+    noteFloatingTime() {
+      floatingTimeUse.seen = true;
+    },
+    warn,
+  };
+
+  const read = readEvents(structure, blocks, context);
+  const occurrences = expandEvents(read, {
+    window: options.window,
+    floatingZone: floating.zone,
+    warn,
+  });
+  if (floatingTimeUse.seen) {
+    if (floating.warning !== null) {
+      warn(floating.warning);
+    }
+    warn({
+      code: 'floating-time',
+      message: `Some times in the feed have no time zone; they were read in ${floating.zone} (${floating.source}).`,
+    });
+  }
+  return {
+    occurrences,
+    skipped: read.skipped,
+    warnings: warnings.list,
+    eventsInFeed: structure.events.length,
+  };
+}
