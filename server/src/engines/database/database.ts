@@ -49,6 +49,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.kind === 'postgres') {
     // We own the pool so that close() really closes every connection (migrations' included).
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection that dies (server restart, a dropped database) must not crash the process:
+    // the pool replaces it, and the next query reports any lasting problem.
+    pool.on('error', (error) => {
+      console.error('An idle PostgreSQL connection failed', error.message);
+    });
     return fromAdapter('postgres', new PrismaPg(pool), () => pool.end());
   }
   let pglite: PGlite;

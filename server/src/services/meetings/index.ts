@@ -1,0 +1,21 @@
+// Meeting use cases (DESIGN §4): what the GraphQL layer, the calendar sync and the worker call.
+export { endDueMeetings, endMeetingByManager, endMeetingIfDue } from './ending.js';
+export { MeetingEndedError, NotFoundError, SessionClosedError } from './errors.js';
+export { meetingJobHandlers, scheduleMeetingSweeps } from './jobs.js';
+export {
+  findLiveMeetingId,
+  loadRoomMeetings,
+  type LobbyMeeting,
+  type RoomMeetings,
+} from './lobby.js';
+export { precreateMeetings } from './precreate.js';
+export {
+  closeStaleSessions,
+  DISPLAY_NAME_MAX_LENGTH,
+  joinMeeting,
+  type JoinedMeeting,
+  leaveMeeting,
+  meetingHeartbeat,
+} from './presence.js';
+export { reconcileRoomMeetings } from './reconcile.js';
+export { startMeeting } from './start.js';

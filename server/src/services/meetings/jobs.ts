@@ -1,0 +1,69 @@
+// The meeting jobs a worker runs: the exact timers and the repeating sweeps.
+import { z } from 'zod';
+import { ENDING_SWEEP_INTERVAL_SECONDS } from '../../domain/meetings/lifecycle.js';
+import type { JobHandler, JobQueue } from '../../engines/jobs.js';
+import type { ServiceDependencies } from '../dependencies.js';
+import { endDueMeetings, endMeetingIfDue } from './ending.js';
+import { isUuid } from './database.js';
+import { publishMeetingEvent } from './meeting-events.js';
+import { precreateMeetings } from './precreate.js';
+import { closeStaleSessions } from './presence.js';
+import { meetingJobNames, type EndingCheckJob, type MeetingStartJob } from './timers.js';
+
+const MS_PER_SECOND = 1000;
+const PRECREATE_INTERVAL_SECONDS = 30;
+/** Closing silent sessions checks about once per heartbeat interval: a departure shows in time. */
+const STALE_SESSIONS_INTERVAL_SECONDS = 15;
+
+const endingCheckJob = z.object({ meetingId: z.string() }) satisfies z.ZodType<EndingCheckJob>;
+const meetingStartJob = z.object({
+  meetingId: z.string(),
+  startsAtMs: z.number(),
+}) satisfies z.ZodType<MeetingStartJob>;
+
+/** Tells the room's lobbies that the meeting has started, unless it moved or ended meanwhile. */
+async function announceMeetingStart(deps: ServiceDependencies, job: MeetingStartJob) {
+  const meeting = isUuid(job.meetingId)
+    ? await deps.prisma.meeting.findUnique({ where: { id: job.meetingId } })
+    : null;
+  if (meeting?.status === 'OPEN' && meeting.startsAt.getTime() === job.startsAtMs) {
+    await publishMeetingEvent(deps.events, 'meeting.started', meeting);
+  }
+}
+
+export function meetingJobHandlers(deps: ServiceDependencies): Record<string, JobHandler> {
+  return {
+    [meetingJobNames.start]: (data) => announceMeetingStart(deps, meetingStartJob.parse(data)),
+    [meetingJobNames.endingCheck]: async (data) => {
+      await endMeetingIfDue(deps, endingCheckJob.parse(data).meetingId);
+    },
+    [meetingJobNames.precreate]: async () => {
+      await precreateMeetings(deps);
+    },
+    [meetingJobNames.endDue]: async () => {
+      await endDueMeetings(deps);
+    },
+    [meetingJobNames.closeStaleSessions]: async () => {
+      await closeStaleSessions(deps);
+    },
+  };
+}
+
+/** Creates (or keeps) the repeating sweeps; every worker may call it, the schedules are shared. */
+export async function scheduleMeetingSweeps(jobs: JobQueue): Promise<void> {
+  await jobs.schedule(
+    'meetings-precreate',
+    meetingJobNames.precreate,
+    PRECREATE_INTERVAL_SECONDS * MS_PER_SECOND,
+  );
+  await jobs.schedule(
+    'meetings-end-due',
+    meetingJobNames.endDue,
+    ENDING_SWEEP_INTERVAL_SECONDS * MS_PER_SECOND,
+  );
+  await jobs.schedule(
+    'meetings-close-stale-sessions',
+    meetingJobNames.closeStaleSessions,
+    STALE_SESSIONS_INTERVAL_SECONDS * MS_PER_SECOND,
+  );
+}
