@@ -19,6 +19,9 @@ export type LiveUpdates<RoomSnapshot extends Snapshot = Snapshot> = {
   topicEvents(topic: string): AsyncIterable<DomainEvent>;
   /** Loads done since start, for benchmarks and metrics. */
   loadCount(): number;
+  /** Rooms with local subscribers, and those subscribers: for metrics. */
+  roomCount(): number;
+  subscriberCount(): number;
   close(): Promise<void>;
 };
 
@@ -131,6 +134,8 @@ export function createLiveUpdates<RoomSnapshot extends Snapshot>(
       });
     },
     loadCount: () => loads,
+    roomCount: () => rooms.size,
+    subscriberCount: () => [...rooms.values()].reduce((sum, feed) => sum + feed.listeners.size, 0),
     async close() {
       const feeds = [...rooms.values()];
       rooms.clear();

@@ -1,4 +1,5 @@
-// One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready and the client.
+// One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready, /metrics and the
+// client.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -6,6 +7,7 @@ import path from 'node:path';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Context } from '../graphql/context.js';
+import type { Metrics } from './metrics.js';
 
 export type ReadinessCheck = () => Promise<Record<string, string>>;
 
@@ -13,6 +15,7 @@ export type HttpServerOptions = {
   yoga: YogaServerInstance<Record<string, unknown>, Context>;
   /** Names each engine with 'ok' or what is wrong. */
   checkReadiness: ReadinessCheck;
+  metrics: Metrics;
   /** The built client (client/dist), served with a fallback to index.html for client routes. */
   clientDirectory: string | undefined;
 };
@@ -61,7 +64,7 @@ async function serveClient(
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const { yoga, checkReadiness, clientDirectory } = options;
+  const { yoga, checkReadiness, clientDirectory, metrics } = options;
   const server = createServer((request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://x').pathname;
     if (pathname === '/health') {
@@ -72,6 +75,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       void checkReadiness().then((checks) => {
         const ready = Object.values(checks).every((state) => state === 'ok');
         sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+      });
+      return;
+    }
+    if (pathname === '/metrics') {
+      void metrics.render().then((text) => {
+        response.writeHead(200, { 'content-type': metrics.contentType });
+        response.end(text);
       });
       return;
     }

@@ -6,6 +6,7 @@ import type { Viewer } from '../domain/access.js';
 import { createLiveUpdates } from '../graphql/live-updates.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
+import { createMetrics } from '../http/metrics.js';
 import { createHttpServer, type HttpServer } from '../http/server.js';
 import { createAuthenticator } from '../services/auth/authenticate.js';
 import { loadRoomMeetings } from '../services/meetings/index.js';
@@ -52,6 +53,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
   const http = createHttpServer({
     yoga,
     checkReadiness: () => runtime.checkReadiness(),
+    metrics: createMetrics(live),
     clientDirectory: existsSync(path.join(clientDist, 'index.html')) ? clientDist : undefined,
   });
   const webSocketGraphql = attachWebSocketGraphql(http.webSockets, yoga, {
