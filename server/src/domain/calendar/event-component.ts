@@ -297,11 +297,11 @@ export function readEvent(
   const recurrenceIdLine = lines.find((line) => line.name === 'RECURRENCE-ID');
   let span = withoutDuration(start);
   if (endLine !== undefined) {
-    let endsBeforeStart = false;
+    const swap = { needed: false };
     const between = spanBetween(start, readPoint(endLine, options), () => {
-      endsBeforeStart = true;
+      swap.needed = true;
     });
-    if (endsBeforeStart && recurrenceIdLine !== undefined) {
+    if (swap.needed && recurrenceIdLine !== undefined) {
       // A moved instance whose DTEND was left behind: the move is deliberate, keep its start.
       context.warn({
         code: 'end-before-start',
@@ -309,7 +309,7 @@ export function readEvent(
         message: `The moved instance "${title}" ends before it starts; it keeps its new start and its series' length.`,
       });
     } else {
-      if (endsBeforeStart) onSwap();
+      if (swap.needed) onSwap();
       span = between;
     }
   } else if (durationLine !== undefined) {
