@@ -106,10 +106,14 @@ describe('feed inspect command', () => {
   });
 
   const lobby = (args: string[], environment: Record<string, string> = {}) =>
-    run('npx', ['tsx', 'server/src/processes/cli.ts', 'feed', 'inspect', ...args], {
-      cwd: repositoryRoot,
-      env: { ...process.env, ...environment },
-    });
+    run(
+      process.execPath,
+      ['--import', 'tsx', 'server/src/processes/cli.ts', 'feed', 'inspect', ...args],
+      {
+        cwd: repositoryRoot,
+        env: { ...process.env, ...environment },
+      },
+    );
 
   /** The exit code and error output of a run that must fail. */
   async function failure(args: string[], environment: Record<string, string> = {}) {
@@ -159,7 +163,7 @@ describe('feed inspect command', () => {
       endDate: null,
       matchesRoom: false,
     });
-  });
+  }, 60_000);
 
   it('fails clearly on a missing file, a blocked URL and a feed that does not parse', async () => {
     const missing = await failure(['/no/such/file.ics']);
@@ -175,5 +179,6 @@ describe('feed inspect command', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('does not parse');
     expect(requests).toBe(1);
-  });
+    // Three processes start here: bound the wait generously for a loaded machine.
+  }, 180_000);
 });
