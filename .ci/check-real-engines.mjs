@@ -5,7 +5,9 @@ const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const tests = report.testResults.flatMap((file) => file.assertionResults);
 const problems = [];
 for (const engine of ['postgres', 'redis']) {
-  const suite = tests.filter((test) => test.fullName.includes(`on ${engine}`));
+  // Suites name their engine: "… on postgres", "… on 'redis'" (describe.each quotes strings).
+  const named = new RegExp(`\\bon '?${engine}\\b`);
+  const suite = tests.filter((test) => named.test(test.fullName));
   const passed = suite.filter((test) => test.status === 'passed').length;
   console.log(`${engine}: ${passed} of ${suite.length} real-engine tests passed`);
   if (passed === 0 || passed !== suite.length) problems.push(engine);
