@@ -96,7 +96,12 @@ const CreateRoomSuccess = roomPayload('CreateRoomSuccess');
 const UpdateRoomSuccess = roomPayload('UpdateRoomSuccess');
 const DeleteRoomSuccess = builder.objectRef<{ deletedRoomId: string }>('DeleteRoomSuccess');
 DeleteRoomSuccess.implement({
-  fields: (t) => ({ deletedRoomId: t.exposeID('deletedRoomId') }),
+  fields: (t) => ({
+    // The same global id the caller passed, so clients can drop the room from their lists.
+    deletedRoomId: t.globalID({
+      resolve: (payload) => ({ type: 'Room', id: payload.deletedRoomId }),
+    }),
+  }),
 });
 
 builder.mutationFields((t) => ({

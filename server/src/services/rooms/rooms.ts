@@ -52,13 +52,17 @@ export async function updateRoom(
   input: RoomSettingsInput,
 ): Promise<Room> {
   assertValidSettings(input);
-  const updated = await deps.prisma.room.updateMany({
-    where: { id: roomId },
-    data: settingsPatch(input),
-  });
-  if (updated.count === 0) throw new NotFoundError('No such room');
+  let room: Room;
+  try {
+    room = await deps.prisma.room.update({ where: { id: roomId }, data: settingsPatch(input) });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') {
+      throw new NotFoundError('No such room');
+    }
+    throw error;
+  }
   await deps.events.publish(topics.room(roomId), { type: 'room.changed', roomId });
-  return deps.prisma.room.findUniqueOrThrow({ where: { id: roomId } });
+  return room;
 }
 
 export async function deleteRoom(

@@ -1,0 +1,89 @@
+// The hooks of a black-box API suite: one database, one calendar feed server, one API (with its
+// worker) and one seeded scenario per suite, all closed after it.
+import { afterAll, beforeAll } from 'vitest';
+import {
+  seedLobbyScenario,
+  serveCalendarFeeds,
+  type CalendarFeeds,
+  type LobbyScenario,
+} from './api-seed.js';
+import {
+  inProcessApiEngines,
+  redisApiEngines,
+  startInProcessApi,
+  type ApiEngines,
+  type InProcessApi,
+} from './api-server.js';
+import type { TestDatabase } from './database.js';
+import { engineCases, type EngineCase } from './redis.js';
+
+export type LobbyApiContext = {
+  readonly database: TestDatabase;
+  readonly feeds: CalendarFeeds;
+  readonly api: InProcessApi;
+  readonly scenario: LobbyScenario;
+};
+
+export type LobbyApiOptions = {
+  open: () => Promise<TestDatabase>;
+  /** Where the engines come from (Redis ones are namespaced and cleaned up); in-process if absent. */
+  engineCase?: EngineCase<ApiEngines>;
+  environment?: Record<string, string>;
+};
+
+/** In-process engines always, Redis ones too where REDIS_URL is set (namespaced, cleaned up). */
+export function apiEngineCases(): EngineCase<ApiEngines>[] {
+  return engineCases({ inProcess: inProcessApiEngines, redis: redisApiEngines });
+}
+
+export function useLobbyApi(options: LobbyApiOptions): LobbyApiContext {
+  let state: LobbyApiContext | undefined;
+  let closeEngines: () => Promise<void> = () => Promise.resolve();
+  const closers: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    const database = await options.open();
+    closers.unshift(() => database.drop());
+    const feeds = await serveCalendarFeeds();
+    closers.unshift(() => feeds.close());
+    let engines: ApiEngines;
+    if (options.engineCase === undefined) {
+      engines = inProcessApiEngines(() => undefined);
+      closeEngines = () => engines.close();
+    } else {
+      const { engineCase } = options;
+      engines = engineCase.space().open();
+      closeEngines = () => engineCase.cleanup();
+    }
+    const api = await startInProcessApi({
+      database,
+      engines,
+      worker: true,
+      environment: { CALENDAR_FETCH_ALLOWED_HOSTS: feeds.host, ...options.environment },
+    });
+    // The API first, then the jobs it may still run, then what they use.
+    closers.unshift(() => closeEngines());
+    closers.unshift(() => api.close());
+    state = { database, feeds, api, scenario: await seedLobbyScenario(api.gql, feeds) };
+  });
+  afterAll(async () => {
+    for (const close of closers) await close();
+  });
+  const current = () => {
+    if (state === undefined) throw new Error('The API suite did not start');
+    return state;
+  };
+  return {
+    get database() {
+      return current().database;
+    },
+    get feeds() {
+      return current().feeds;
+    },
+    get api() {
+      return current().api;
+    },
+    get scenario() {
+      return current().scenario;
+    },
+  };
+}

@@ -1,0 +1,313 @@
+// Lobby APIs for black-box tests and benchmarks, always on 127.0.0.1 with a free port: in this
+// process on a database and engines the caller made, or as the real `api.ts` / `worker.ts` entry
+// points in child processes sharing PostgreSQL and Redis.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { parseConfig } from '../../src/config.js';
+import type { Database } from '../../src/engines/database/database.js';
+import type { EventBus } from '../../src/engines/events.js';
+import { createInProcessEventBus } from '../../src/engines/events/in-process.js';
+import { createRedisEventBus } from '../../src/engines/events/redis.js';
+import type { JobQueue } from '../../src/engines/jobs.js';
+import { createBullmqJobQueue } from '../../src/engines/jobs/bullmq.js';
+import { createInProcessJobQueue } from '../../src/engines/jobs/in-process.js';
+import type { Locks } from '../../src/engines/locks.js';
+import { createInProcessLocks } from '../../src/engines/locks/in-process.js';
+import { createRedisLocks } from '../../src/engines/locks/redis.js';
+import type { RedisEngineOptions } from '../../src/engines/redis-connection.js';
+import { startApiRole } from '../../src/processes/api-role.js';
+import type { Runtime } from '../../src/processes/runtime.js';
+import { startWorkerRole } from '../../src/processes/worker-role.js';
+import type { ServiceDependencies } from '../../src/services/dependencies.js';
+import { graphqlClient, type Gql } from './api-client.js';
+
+/** Secrets every test API accepts; tests mint their tokens with them. */
+export const testSecrets = {
+  jwtSecret: 'lobby-test-jwt-secret-0123456789abcdef',
+  bootstrapAdminToken: 'lobby-test-bootstrap-admin-token-0123456789',
+} as const;
+
+export const testPublicBaseUrl = 'https://lobby.example.org';
+
+/** The environment of a test API: loopback only, a free port, the test secrets. */
+export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PUBLIC_BASE_URL: testPublicBaseUrl,
+    VIDEO_BASE_URL: 'https://video.example.org',
+    AUTH_JWT_SECRET: testSecrets.jwtSecret,
+    LOBBY_BOOTSTRAP_ADMIN_TOKEN: testSecrets.bootstrapAdminToken,
+    ...overrides,
+  };
+}
+
+/** The engines an in-process API runs on; their owner closes them after the API. */
+export type ApiEngines = { events: EventBus; jobs: JobQueue; locks: Locks; close(): Promise<void> };
+
+function withClose(engines: Omit<ApiEngines, 'close'>): ApiEngines {
+  return {
+    ...engines,
+    async close() {
+      await engines.jobs.close();
+      await engines.events.close();
+      await engines.locks.close();
+    },
+  };
+}
+
+export function inProcessApiEngines(log: RedisEngineOptions['log']): ApiEngines {
+  return withClose({
+    events: createInProcessEventBus({ log }),
+    jobs: createInProcessJobQueue({ log }),
+    locks: createInProcessLocks(),
+  });
+}
+
+/** Redis engines under the caller's key prefix, as `engineCases` hands them out. */
+export function redisApiEngines(options: RedisEngineOptions): ApiEngines {
+  return withClose({
+    events: createRedisEventBus(options),
+    jobs: createBullmqJobQueue(options),
+    locks: createRedisLocks(options),
+  });
+}
+
+export type TestApi = {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  graphqlUrl: string;
+  webSocketUrl: string;
+  gql: Gql;
+  close(): Promise<void>;
+};
+
+function testApi(port: number, close: () => Promise<void>): TestApi {
+  const url = `http://127.0.0.1:${port}`;
+  const graphqlUrl = `${url}/graphql`;
+  return {
+    url,
+    graphqlUrl,
+    webSocketUrl: `ws://127.0.0.1:${port}/graphql`,
+    gql: graphqlClient(graphqlUrl),
+    close,
+  };
+}
+
+function portOf(url: string): number {
+  return Number(new URL(url).port);
+}
+
+export type InProcessApi = TestApi & {
+  /** The services of the API's process, for set-ups no API call can make (a start time). */
+  deps: ServiceDependencies;
+  /** Every message the API (and its worker) logged. */
+  logged: string[];
+  /** Lobby loads done by the API's live fan-out so far. */
+  loadCount(): number;
+};
+
+export type InProcessApiOptions = {
+  database: Database;
+  engines: ApiEngines;
+  /** Run the worker's jobs (calendar syncs, meeting timers) in this process too. */
+  worker?: boolean;
+  environment?: Record<string, string>;
+};
+
+/**
+ * Starts the API role in this process. It closes neither the database nor the engines: their
+ * owner does, after `close()`.
+ */
+export async function startInProcessApi(options: InProcessApiOptions): Promise<InProcessApi> {
+  const config = parseConfig(testEnvironment(options.environment));
+  const logged: string[] = [];
+  const log = (message: string, error?: unknown) => {
+    const detail = error instanceof Error ? error.message : JSON.stringify(error);
+    logged.push(error === undefined ? message : `${message}: ${detail}`);
+  };
+  const { database, engines } = options;
+  const deps: ServiceDependencies = {
+    prisma: database.prisma,
+    events: engines.events,
+    jobs: engines.jobs,
+    locks: engines.locks,
+    now: () => new Date(),
+    config,
+  };
+  const runtime: Runtime = {
+    config,
+    database,
+    deps,
+    log,
+    checkReadiness: () => Promise.resolve({ database: 'ok' }),
+    close: () => Promise.resolve(),
+  };
+  if (options.worker === true) await startWorkerRole(runtime);
+  const api = await startApiRole(runtime, { issueDevelopmentToken: null });
+  return {
+    ...testApi(portOf(api.url), () => api.close()),
+    deps,
+    logged,
+    loadCount: () => api.loadCount(),
+  };
+}
+
+const processesDirectory = fileURLToPath(new URL('../../src/processes/', import.meta.url));
+const startTimeoutMs = 60_000;
+const stopTimeoutMs = 15_000;
+
+export type LobbyProcess = {
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr, line by line. */
+  output: string[];
+  /** SIGTERM, then SIGKILL if it has not exited in time. */
+  stop(): Promise<void>;
+};
+
+export type ProcessOptions = {
+  /** Entry point relative to server/src/processes (e.g. `api.ts`), or an absolute path. */
+  script: string;
+  environment: Record<string, string>;
+  /** The line that says it is ready; its first capture group is returned. */
+  readyLine: RegExp;
+  nodeArguments?: string[];
+  /** An IPC channel, for processes that report figures to their parent. */
+  ipc?: boolean;
+};
+
+/** Spawns `node --import tsx <script>` with only the given environment and waits until it is ready. */
+export async function startLobbyProcess(
+  options: ProcessOptions,
+): Promise<LobbyProcess & { ready: string }> {
+  const script = options.script.startsWith('/')
+    ? options.script
+    : `${processesDirectory}${options.script}`;
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArguments ?? []), '--import', 'tsx', script],
+    {
+      env: { PATH: process.env.PATH ?? '', ...options.environment },
+      stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc === true ? ['ipc' as const] : [])],
+    },
+  );
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  const ready = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`${options.script} was not ready in time:\n${output.join('\n')}`));
+    }, startTimeoutMs);
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (line === '') continue;
+        output.push(line);
+        const match = options.readyLine.exec(line);
+        if (match !== null) {
+          clearTimeout(timer);
+          resolve(match[1] ?? line);
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `${options.script} exited (${String(code ?? signal)}) before it was ready:\n${output.join('\n')}`,
+        ),
+      );
+    });
+  });
+  return {
+    child,
+    output,
+    ready,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export type SharedEngines = { databaseUrl: string; redisUrl: string };
+
+export type ClaimedRedis = { url: string; release(): Promise<void> };
+
+const claimKey = 'lobby-test:claimed-by';
+const claimSeconds = 3600;
+
+/**
+ * One of Redis's logical databases 1–15, claimed for this caller alone: child processes use the
+ * default key prefix for queues and locks, so they need a database nobody else uses. `release()`
+ * empties it. (Pub/sub ignores databases; topics carry unique ids.)
+ */
+export async function claimRedisDatabase(redisUrl: string): Promise<ClaimedRedis> {
+  for (let database = 1; database <= 15; database += 1) {
+    const url = new URL(redisUrl);
+    url.pathname = `/${database}`;
+    const connection = new Redis(url.toString());
+    try {
+      const claimed = await connection.set(claimKey, String(process.pid), 'EX', claimSeconds, 'NX');
+      if (claimed === 'OK' && (await connection.dbsize()) === 1) {
+        return {
+          url: url.toString(),
+          async release() {
+            const owner = new Redis(url.toString());
+            await owner.flushdb();
+            await owner.quit();
+          },
+        };
+      }
+      if (claimed === 'OK') await connection.del(claimKey);
+    } finally {
+      await connection.quit();
+    }
+  }
+  throw new Error('Redis databases 1–15 are all in use: no isolated database to run processes on');
+}
+
+function sharedEnvironment(engines: SharedEngines, overrides: Record<string, string>) {
+  return testEnvironment({
+    DATABASE_URL: engines.databaseUrl,
+    REDIS_URL: engines.redisUrl,
+    ...overrides,
+  });
+}
+
+export type ApiProcess = TestApi & LobbyProcess;
+
+/** `server/src/processes/api.ts` in a child process. */
+export async function startApiProcess(
+  engines: SharedEngines,
+  overrides: Record<string, string> = {},
+  options: Pick<ProcessOptions, 'script' | 'nodeArguments' | 'ipc'> = { script: 'api.ts' },
+): Promise<ApiProcess> {
+  const started = await startLobbyProcess({
+    ...options,
+    environment: sharedEnvironment(engines, overrides),
+    readyLine: /listening on (http:\/\/\S+)/,
+  });
+  return { ...started, ...testApi(portOf(started.ready), () => started.stop()) };
+}
+
+/** `server/src/processes/worker.ts` in a child process. */
+export function startWorkerProcess(
+  engines: SharedEngines,
+  overrides: Record<string, string> = {},
+): Promise<LobbyProcess> {
+  return startLobbyProcess({
+    script: 'worker.ts',
+    environment: sharedEnvironment(engines, overrides),
+    readyLine: /(Lobby worker started)/,
+  });
+}
