@@ -9,7 +9,6 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import {
   dataOf,
@@ -18,7 +17,7 @@ import {
   type Gql,
 } from '../../../server/test/support/api-client.js';
 import {
-  isolatedRedisUrl,
+  claimRedisDatabase,
   startApiProcess,
   startLobbyProcess,
   startWorkerProcess,
@@ -115,20 +114,6 @@ async function prepareStack(cleanups: Cleanup[]) {
 }
 
 /** Deletes the engines' keys (BullMQ schedules and delayed jobs outlive the processes). */
-async function deleteLobbyKeys(redisUrl: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', 'lobby:*', 'COUNT', 500);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
-}
-
 function startOnRealEngines(
   postgres: { adminUrl: string; templateName: string },
   sharedRedisUrl: string,
@@ -164,8 +149,9 @@ function startOnRealEngines(
       throw new Error(`apikey create printed no secret:\n${created.stdout}${created.stderr}`);
     }
 
-    const redisUrl = isolatedRedisUrl(sharedRedisUrl);
-    cleanups.push(() => deleteLobbyKeys(redisUrl));
+    const claimed = await claimRedisDatabase(sharedRedisUrl);
+    cleanups.push(() => claimed.release());
+    const redisUrl = claimed.url;
     const engines = { databaseUrl, redisUrl };
     const [api, worker] = await Promise.allSettled([
       startApiProcess(engines, parts.environment),
