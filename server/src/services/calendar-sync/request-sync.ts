@@ -39,8 +39,10 @@ export async function requestCalendarSync(
     where: { roomId, status: { in: ['QUEUED', 'RUNNING'] } },
   });
   if (active !== null) return active;
-  if (trigger === 'MANUAL') await enforceManualCooldown(deps, `calendar-sync:${roomId}`);
-  const { run, created } = await findOrCreateActiveRun(deps.prisma, roomId, trigger);
+  // Checked under the feed row's lock: simultaneous presses all get the run the first one queued.
+  const cooldown =
+    trigger === 'MANUAL' ? () => enforceManualCooldown(deps, `calendar-sync:${roomId}`) : undefined;
+  const { run, created } = await findOrCreateActiveRun(deps.prisma, roomId, trigger, cooldown);
   if (created) {
     await publishRunChanged(deps, run);
     await enqueueRuns(deps, [run.id]);

@@ -31,7 +31,7 @@ import type {
 } from '../../generated/prisma/client.js';
 import { lobbyVersion } from '../../version.js';
 import type { ServiceDependencies } from '../dependencies.js';
-import { pruneRuns, updateRun } from './runs.js';
+import { pruneRuns, updateQueuedRun, updateRun } from './runs.js';
 
 export const calendarSyncJobData = z.object({ runIds: z.array(z.uuid()).min(1) });
 
@@ -112,16 +112,13 @@ async function writeDiff(
   }
 }
 
+/** The HTTP validators of the body we now hold; null after a 304 (the stored ones still hold). */
+type Validators = { etag: string | null; lastModified: string | null } | null;
+
 /** The feed text to read: freshly downloaded, or the stored relevant part when unchanged. */
 type FeedSource =
-  | {
-      kind: 'changed';
-      text: string;
-      feedHash: string;
-      etag: string | null;
-      lastModified: string | null;
-    }
-  | { kind: 'unchanged'; relevantIcs: string };
+  | { kind: 'changed'; text: string; feedHash: string; validators: Validators }
+  | { kind: 'unchanged'; relevantIcs: string; validators: Validators };
 
 function sourceOf(download: Download, feed: CalendarFeed): FeedSource {
   if (download.kind === 'not-modified') {
@@ -131,20 +128,17 @@ function sourceOf(download: Download, feed: CalendarFeed): FeedSource {
         'The server answered "not modified" to a first download',
       );
     }
-    return { kind: 'unchanged', relevantIcs: feed.relevantIcs };
+    return { kind: 'unchanged', relevantIcs: feed.relevantIcs, validators: null };
   }
-  const text = decodeFeedBytes(download.body);
+  // PostgreSQL text cannot hold U+0000, and iCalendar never has it: a stray one must not fail a sync.
+  const text = decodeFeedBytes(download.body).replaceAll('\u0000', '');
   const feedHash = normalizedFeedHash(text);
+  // Kept also for a merely restamped body, so that the next request can be answered with a 304.
+  const validators = { etag: download.etag, lastModified: download.lastModified };
   if (feedHash === feed.contentHash && feed.relevantIcs !== null) {
-    return { kind: 'unchanged', relevantIcs: feed.relevantIcs };
+    return { kind: 'unchanged', relevantIcs: feed.relevantIcs, validators };
   }
-  return {
-    kind: 'changed',
-    text,
-    feedHash,
-    etag: download.etag,
-    lastModified: download.lastModified,
-  };
+  return { kind: 'changed', text, feedHash, validators };
 }
 
 async function syncRoom(
@@ -155,8 +149,6 @@ async function syncRoom(
 ): Promise<void> {
   const { prisma, config } = deps;
   const feed = room.calendarFeed;
-  const startedAt = deps.now();
-  await updateRun(deps, runId, { status: 'RUNNING', startedAt });
   try {
     const source = sourceOf(await download(), feed);
     const now = deps.now();
@@ -190,19 +182,24 @@ async function syncRoom(
     const diff = diffOccurrences(stored, matched, { window, now });
     const counts = diffCounts(diff);
     const changedEvents = counts.created + counts.updated + counts.restored + counts.removed > 0;
+    // The last run that read the feed we still hold: a failed one in between counted nothing.
     const previousEventsInFeed =
-      feed.lastSyncRunId === null
-        ? null
-        : (await prisma.calendarSyncRun.findUnique({ where: { id: feed.lastSyncRunId } }))
-            ?.eventsInFeed;
+      source.kind === 'unchanged'
+        ? (
+            await prisma.calendarSyncRun.findFirst({
+              where: { roomId: room.id, status: { in: ['SUCCEEDED', 'UNCHANGED'] } },
+              orderBy: { queuedAt: 'desc' },
+              select: { eventsInFeed: true },
+            })
+          )?.eventsInFeed
+        : undefined;
     await prisma.$transaction(async (transaction) => {
       await writeDiff(transaction, room.id, diff, now);
       await transaction.calendarFeed.update({
         where: { roomId: room.id },
         data: {
+          ...source.validators,
           ...(source.kind === 'changed' && {
-            etag: source.etag,
-            lastModified: source.lastModified,
             contentHash: source.feedHash,
             relevantIcs: extractRelevantIcs(source.text, host),
           }),
@@ -277,11 +274,16 @@ export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): P
     // One room's failure never stops the others (DESIGN §8.11).
     try {
       if (feed === null || !feed.enabled) {
-        await updateRun(deps, run.id, {
+        await updateQueuedRun(deps, run, {
           status: 'SKIPPED',
           finishedAt: deps.now(),
           errorMessage: 'The calendar feed of this room is not set or is turned off',
         });
+        continue;
+      }
+      // Claimed before the lock: the same run can reach two workers (a re-enqueued job), and only
+      // the one that claimed it may run it or say it was skipped.
+      if (!(await updateQueuedRun(deps, run, { status: 'RUNNING', startedAt: deps.now() }))) {
         continue;
       }
       const outcome = await withLock(

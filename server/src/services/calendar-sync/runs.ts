@@ -16,11 +16,13 @@ type Deps = Pick<ServiceDependencies, 'prisma' | 'events' | 'jobs'>;
 /**
  * The room's queued or running run, else a new QUEUED one. The feed row is locked meanwhile, so
  * concurrent requests (two managers, a manager and the scheduler) agree on one run.
+ * `beforeCreate` runs under that lock only when a run is about to be created, and may refuse it.
  */
 export async function findOrCreateActiveRun(
   prisma: ServiceDependencies['prisma'],
   roomId: string,
   trigger: CalendarSyncTrigger,
+  beforeCreate?: () => Promise<void>,
 ): Promise<{ run: CalendarSyncRun; created: boolean }> {
   return prisma.$transaction(async (transaction) => {
     await transaction.$queryRaw`SELECT 1 FROM "CalendarFeed" WHERE "roomId" = ${roomId}::uuid FOR UPDATE`;
@@ -29,12 +31,16 @@ export async function findOrCreateActiveRun(
       orderBy: { queuedAt: 'desc' },
     });
     if (active !== null) return { run: active, created: false };
+    await beforeCreate?.();
     const run = await transaction.calendarSyncRun.create({ data: { roomId, trigger } });
     return { run, created: true };
   });
 }
 
-export async function publishRunChanged(deps: Pick<Deps, 'events'>, run: CalendarSyncRun) {
+export async function publishRunChanged(
+  deps: Pick<Deps, 'events'>,
+  run: Pick<CalendarSyncRun, 'id' | 'roomId'>,
+) {
   await deps.events.publish(topics.calendarSync(run.roomId), {
     type: 'sync.run.changed',
     roomId: run.roomId,
@@ -62,6 +68,24 @@ export async function updateRun(
   const run = await deps.prisma.calendarSyncRun.update({ where: { id: runId }, data });
   await publishRunChanged(deps, run);
   return run;
+}
+
+/**
+ * Moves a run on from QUEUED and publishes it; false when it had left QUEUED already: the same
+ * run can reach two workers (a re-enqueued job), and only one of them may take it.
+ */
+export async function updateQueuedRun(
+  deps: Pick<Deps, 'prisma' | 'events'>,
+  run: Pick<CalendarSyncRun, 'id' | 'roomId'>,
+  data: Prisma.CalendarSyncRunUpdateManyMutationInput,
+): Promise<boolean> {
+  const { count } = await deps.prisma.calendarSyncRun.updateMany({
+    where: { id: run.id, status: 'QUEUED' },
+    data,
+  });
+  if (count === 0) return false;
+  await publishRunChanged(deps, run);
+  return true;
 }
 
 /** Keeps the newest runs of a room (DESIGN §2: the last 50). */

@@ -1,0 +1,134 @@
+// Every state change of a run is published (DESIGN §3 "Writing the result" 3), so a manager's
+// screen follows a sync live; a room whose lock another worker holds is skipped, not synced.
+import { describe, expect, it } from 'vitest';
+import { topics, type DomainEvent } from '../../domain/events.js';
+import {
+  eventually,
+  readSyncFixture,
+  roomFollowing,
+  syncRoom,
+  useCalendarSync,
+} from '../../../test/support/calendar-sync-context.js';
+import { databaseEngines } from '../../../test/support/database.js';
+import { minutesAfter, recordEvents } from '../../../test/support/meetings-fixtures.js';
+import { requestCalendarSync } from './request-sync.js';
+import { runCalendarSyncs } from './run-sync.js';
+import { scheduleCalendarSyncs } from './schedule.js';
+
+const t0 = new Date('2026-03-05T12:00:00.000Z');
+const FEED_PATH = '/team.ics';
+
+describe.each(databaseEngines())('calendar sync run events on $engine', ({ open }) => {
+  const context = useCalendarSync(open, t0);
+
+  async function teamRoom() {
+    context.server.serve(FEED_PATH, { kind: 'feed', body: readSyncFixture('team-week.ics') });
+    return roomFollowing(context.prisma, 'team', context.server.url(FEED_PATH), {
+      nextSyncAt: t0,
+    });
+  }
+
+  /** The events of the room's topic, once `count` of them arrived. */
+  async function received(events: DomainEvent[], count: number) {
+    await eventually(() => {
+      expect(events).toHaveLength(count);
+    });
+    return events;
+  }
+
+  const changed = (roomId: string, runId: string) => ({
+    type: 'sync.run.changed',
+    roomId,
+    runId,
+  });
+
+  it('publishes QUEUED, RUNNING and the outcome of each run: SUCCEEDED, UNCHANGED, FAILED', async () => {
+    const room = await teamRoom();
+    const events = await recordEvents(context.engines.events, topics.calendarSync(room.id));
+
+    const first = await requestCalendarSync(context.deps, room.id, 'MANUAL');
+    await runCalendarSyncs(context.deps, [first.id]);
+    const unchanged = await syncRoom(context.deps, room.id);
+    context.server.serve(FEED_PATH, { kind: 'status', status: 500 });
+    const failed = await syncRoom(context.deps, room.id);
+
+    expect([first.status, unchanged.status, failed.status]).toEqual([
+      'QUEUED',
+      'UNCHANGED',
+      'FAILED',
+    ]);
+    // syncRoom creates its runs directly, as the scheduler does before it publishes them.
+    expect(await received(events, 7)).toEqual([
+      changed(room.id, first.id),
+      changed(room.id, first.id),
+      changed(room.id, first.id),
+      changed(room.id, unchanged.id),
+      changed(room.id, unchanged.id),
+      changed(room.id, failed.id),
+      changed(room.id, failed.id),
+    ]);
+  });
+
+  it('publishes a run skipped because the feed was turned off after it was queued', async () => {
+    const room = await teamRoom();
+    const events = await recordEvents(context.engines.events, topics.calendarSync(room.id));
+    const run = await requestCalendarSync(context.deps, room.id, 'MANUAL');
+    await context.prisma.calendarFeed.update({
+      where: { roomId: room.id },
+      data: { enabled: false },
+    });
+
+    await runCalendarSyncs(context.deps, [run.id]);
+
+    expect(
+      await context.prisma.calendarSyncRun.findUniqueOrThrow({ where: { id: run.id } }),
+    ).toMatchObject({ status: 'SKIPPED', finishedAt: t0 });
+    expect(await received(events, 2)).toEqual([changed(room.id, run.id), changed(room.id, run.id)]);
+    expect(context.server.requests()).toEqual([]);
+  });
+
+  it('skips, and publishes, a run of a room that another worker is syncing', async () => {
+    const room = await teamRoom();
+    const events = await recordEvents(context.engines.events, topics.calendarSync(room.id));
+    const run = await requestCalendarSync(context.deps, room.id, 'MANUAL');
+    const otherWorker = await context.engines.locks.tryAcquire(`calendar-sync:${room.id}`, 60_000);
+    expect(otherWorker).toBeDefined();
+
+    await runCalendarSyncs(context.deps, [run.id]);
+
+    expect(
+      await context.prisma.calendarSyncRun.findUniqueOrThrow({ where: { id: run.id } }),
+    ).toMatchObject({ status: 'SKIPPED', errorMessage: 'Another sync of this room was running' });
+    expect(context.server.requests()).toEqual([]);
+    expect(await context.prisma.calendarEvent.count({ where: { roomId: room.id } })).toBe(0);
+    // QUEUED, RUNNING (claimed), SKIPPED.
+    const runChanged = changed(room.id, run.id);
+    expect(await received(events, 3)).toEqual([runChanged, runChanged, runChanged]);
+
+    await otherWorker?.release();
+    expect((await syncRoom(context.deps, room.id)).status).toBe('SUCCEEDED');
+  });
+
+  it('publishes the failing of a stale run and the queueing of its successor', async () => {
+    const room = await teamRoom();
+    const stale = await context.prisma.calendarSyncRun.create({
+      data: {
+        roomId: room.id,
+        trigger: 'SCHEDULE',
+        status: 'RUNNING',
+        startedAt: minutesAfter(t0, -10),
+      },
+    });
+    const events = await recordEvents(context.engines.events, topics.calendarSync(room.id));
+
+    await scheduleCalendarSyncs(context.deps);
+
+    const successor = await context.prisma.calendarSyncRun.findFirstOrThrow({
+      where: { roomId: room.id, status: 'QUEUED' },
+    });
+    expect(await received(events, 2)).toEqual([
+      changed(room.id, stale.id),
+      changed(room.id, successor.id),
+    ]);
+  });
+});
