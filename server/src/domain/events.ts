@@ -6,7 +6,13 @@ export type DomainEvent =
   | { type: 'meeting.ended'; roomId: string; meetingId: string }
   | { type: 'presence.changed'; roomId: string; meetingId: string }
   | { type: 'meeting.started'; roomId: string; meetingId: string }
-  | { type: 'sync.run.changed'; roomId: string; runId: string }
+  | {
+      type: 'sync.run.changed';
+      roomId: string;
+      runId: string;
+      /** The state the run entered: a subscriber that reads the row later still sees each one. */
+      status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'UNCHANGED' | 'FAILED' | 'SKIPPED';
+    }
   | { type: 'room.changed'; roomId: string };
 
 export const topics = {

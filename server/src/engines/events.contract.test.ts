@@ -36,7 +36,7 @@ describe.each(cases)('events on $engine', (engineCase) => {
     const events: DomainEvent[] = [
       { type: 'meeting.created', roomId: 'a', meetingId: 'm1' },
       { type: 'presence.changed', roomId: 'a', meetingId: 'm1' },
-      { type: 'sync.run.changed', roomId: 'a', runId: 'r1' },
+      { type: 'sync.run.changed', roomId: 'a', runId: 'r1', status: 'RUNNING' },
       roomChanged('a'),
     ];
     for (const event of events) {

@@ -21,7 +21,12 @@ const domainEventSchema = z.discriminatedUnion('type', [
   meetingEvent('meeting.ended'),
   meetingEvent('presence.changed'),
   meetingEvent('meeting.started'),
-  z.object({ type: z.literal('sync.run.changed'), roomId: z.string(), runId: z.string() }),
+  z.object({
+    type: z.literal('sync.run.changed'),
+    roomId: z.string(),
+    runId: z.string(),
+    status: z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'UNCHANGED', 'FAILED', 'SKIPPED']),
+  }),
   z.object({ type: z.literal('room.changed'), roomId: z.string() }),
 ]);
 

@@ -3,6 +3,7 @@ import { topics } from '../../domain/events.js';
 import type { Attendee } from '../../domain/calendar/occurrence.js';
 import { setRoomCalendar } from '../../services/calendar-sync/feed-settings.js';
 import { requestCalendarSync } from '../../services/calendar-sync/request-sync.js';
+import { runAtState } from '../../services/calendar-sync/runs.js';
 import { NotFoundError, RateLimitedError } from '../../services/errors.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -236,10 +237,11 @@ builder.subscriptionFields((t) => ({
     },
     resolve: async (query, event, _args, context) => {
       if (event.type !== 'sync.run.changed') throw new Error('Unexpected event');
-      return context.prisma.calendarSyncRun.findUniqueOrThrow({
+      const run = await context.prisma.calendarSyncRun.findUniqueOrThrow({
         ...query,
         where: { id: event.runId },
       });
+      return runAtState(run, event.status);
     },
   }),
 }));

@@ -36,10 +36,11 @@ describe.each(databaseEngines())('calendar sync run events on $engine', ({ open 
     return events;
   }
 
-  const changed = (roomId: string, runId: string) => ({
+  const changed = (roomId: string, runId: string, status: string) => ({
     type: 'sync.run.changed',
     roomId,
     runId,
+    status,
   });
 
   it('publishes QUEUED, RUNNING and the outcome of each run: SUCCEEDED, UNCHANGED, FAILED', async () => {
@@ -59,13 +60,13 @@ describe.each(databaseEngines())('calendar sync run events on $engine', ({ open 
     ]);
     // syncRoom creates its runs directly, as the scheduler does before it publishes them.
     expect(await received(events, 7)).toEqual([
-      changed(room.id, first.id),
-      changed(room.id, first.id),
-      changed(room.id, first.id),
-      changed(room.id, unchanged.id),
-      changed(room.id, unchanged.id),
-      changed(room.id, failed.id),
-      changed(room.id, failed.id),
+      changed(room.id, first.id, 'QUEUED'),
+      changed(room.id, first.id, 'RUNNING'),
+      changed(room.id, first.id, 'SUCCEEDED'),
+      changed(room.id, unchanged.id, 'RUNNING'),
+      changed(room.id, unchanged.id, 'UNCHANGED'),
+      changed(room.id, failed.id, 'RUNNING'),
+      changed(room.id, failed.id, 'FAILED'),
     ]);
   });
 
@@ -83,7 +84,10 @@ describe.each(databaseEngines())('calendar sync run events on $engine', ({ open 
     expect(
       await context.prisma.calendarSyncRun.findUniqueOrThrow({ where: { id: run.id } }),
     ).toMatchObject({ status: 'SKIPPED', finishedAt: t0 });
-    expect(await received(events, 2)).toEqual([changed(room.id, run.id), changed(room.id, run.id)]);
+    expect(await received(events, 2)).toEqual([
+      changed(room.id, run.id, 'QUEUED'),
+      changed(room.id, run.id, 'SKIPPED'),
+    ]);
     expect(context.server.requests()).toEqual([]);
   });
 
@@ -102,8 +106,11 @@ describe.each(databaseEngines())('calendar sync run events on $engine', ({ open 
     expect(context.server.requests()).toEqual([]);
     expect(await context.prisma.calendarEvent.count({ where: { roomId: room.id } })).toBe(0);
     // QUEUED, RUNNING (claimed), SKIPPED.
-    const runChanged = changed(room.id, run.id);
-    expect(await received(events, 3)).toEqual([runChanged, runChanged, runChanged]);
+    expect(await received(events, 3)).toEqual([
+      changed(room.id, run.id, 'QUEUED'),
+      changed(room.id, run.id, 'RUNNING'),
+      changed(room.id, run.id, 'SKIPPED'),
+    ]);
 
     await otherWorker?.release();
     expect((await syncRoom(context.deps, room.id)).status).toBe('SUCCEEDED');
@@ -127,8 +134,8 @@ describe.each(databaseEngines())('calendar sync run events on $engine', ({ open 
       where: { roomId: room.id, status: 'QUEUED' },
     });
     expect(await received(events, 2)).toEqual([
-      changed(room.id, stale.id),
-      changed(room.id, successor.id),
+      changed(room.id, stale.id, 'FAILED'),
+      changed(room.id, successor.id, 'QUEUED'),
     ]);
   });
 });

@@ -39,13 +39,39 @@ export async function findOrCreateActiveRun(
 
 export async function publishRunChanged(
   deps: Pick<Deps, 'events'>,
-  run: Pick<CalendarSyncRun, 'id' | 'roomId'>,
+  run: Pick<CalendarSyncRun, 'id' | 'roomId' | 'status'>,
 ) {
   await deps.events.publish(topics.calendarSync(run.roomId), {
     type: 'sync.run.changed',
     roomId: run.roomId,
     runId: run.id,
+    status: run.status,
   });
+}
+
+/**
+ * The run as it was in `status`, from its row read later: QUEUED and RUNNING have no outcome yet,
+ * and an outcome is final, so every state a run went through can be told as it was.
+ */
+export function runAtState(
+  run: CalendarSyncRun,
+  status: CalendarSyncRun['status'],
+): CalendarSyncRun {
+  if (status !== 'QUEUED' && status !== 'RUNNING') return run;
+  return {
+    ...run,
+    status,
+    startedAt: status === 'QUEUED' ? null : run.startedAt,
+    finishedAt: null,
+    eventsInFeed: 0,
+    eventsMatched: 0,
+    created: 0,
+    updated: 0,
+    removed: 0,
+    restored: 0,
+    errorCode: null,
+    errorMessage: null,
+  };
 }
 
 /** Enqueues the runs as one job: they share a feed URL, which it downloads once. */
@@ -77,14 +103,14 @@ export async function updateRun(
 export async function updateQueuedRun(
   deps: Pick<Deps, 'prisma' | 'events'>,
   run: Pick<CalendarSyncRun, 'id' | 'roomId'>,
-  data: Prisma.CalendarSyncRunUpdateManyMutationInput,
+  data: Prisma.CalendarSyncRunUpdateManyMutationInput & { status: CalendarSyncRun['status'] },
 ): Promise<boolean> {
   const { count } = await deps.prisma.calendarSyncRun.updateMany({
     where: { id: run.id, status: 'QUEUED' },
     data,
   });
   if (count === 0) return false;
-  await publishRunChanged(deps, run);
+  await publishRunChanged(deps, { ...run, status: data.status });
   return true;
 }
 
