@@ -17,7 +17,11 @@ if (skipped.length > 0) {
   console.log(`${skipped.length} tests did not run: ${skipped.map((t) => t.fullName).join('; ')}`);
   problems.push('skipped tests');
 }
+const passedTotal = tests.filter((test) => test.status === 'passed').length;
+const failedTotal = tests.filter((test) => test.status === 'failed').length;
 if (problems.length > 0) {
   console.error(`Real-engine check failed: ${problems.join(', ')}`);
+  console.log(`${passedTotal} passed, ${failedTotal} failed`);
   process.exit(1);
 }
+console.log(`${passedTotal} passed, ${failedTotal} failed`);
