@@ -1,6 +1,6 @@
 import { canManage, canWrite, type Viewer } from '../../domain/access.js';
 import { topics } from '../../domain/events.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../services/errors.js';
 import {
   endMeetingByManager,
@@ -173,17 +173,25 @@ function meetingPayload(name: string) {
   });
 }
 
+/** The session a join or heartbeat payload names, with what the caller selected of it. */
+function loadSession(
+  context: Context,
+  query: { include?: Prisma.ParticipantSessionInclude; select?: Prisma.ParticipantSessionSelect },
+  sessionId: string,
+) {
+  return context.prisma.participantSession.findUniqueOrThrow({
+    ...query,
+    where: { id: sessionId },
+  });
+}
+
 const JoinMeetingSuccess = builder
   .objectRef<{ sessionId: string; meetingId: string; joinUrl: string }>('JoinMeetingSuccess')
   .implement({
     fields: (t) => ({
       session: t.prismaField({
         type: 'ParticipantSession',
-        resolve: (query, payload, _args, context) =>
-          context.prisma.participantSession.findUniqueOrThrow({
-            ...query,
-            where: { id: payload.sessionId },
-          }),
+        resolve: (query, payload, _args, context) => loadSession(context, query, payload.sessionId),
       }),
       meeting: t.field({
         type: MeetingRef,
@@ -199,11 +207,7 @@ const MeetingHeartbeatSuccess = builder
     fields: (t) => ({
       session: t.prismaField({
         type: 'ParticipantSession',
-        resolve: (query, payload, _args, context) =>
-          context.prisma.participantSession.findUniqueOrThrow({
-            ...query,
-            where: { id: payload.sessionId },
-          }),
+        resolve: (query, payload, _args, context) => loadSession(context, query, payload.sessionId),
       }),
     }),
   });
