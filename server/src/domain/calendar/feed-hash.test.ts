@@ -67,4 +67,12 @@ describe('normalizedFeedHash', () => {
       normalizedFeedHash(feed().replace('DTSTART:20250110T100000Z', 'DTSTART:20250110T110000Z')),
     ).not.toBe(base);
   });
+
+  it('drops only whole volatile properties, not lines that resemble them', () => {
+    expect(normalizedFeedHash(feed('X-MOZ-SNOOZE-TIME-1709650000:20250301T101010Z'))).toBe(base);
+    expect(normalizedFeedHash(feed('DTSTAMPED:20250101T000000Z'))).not.toBe(base);
+    expect(normalizedFeedHash(feed('DESCRIPTION:see', ' DTSTAMP:1'))).not.toBe(
+      normalizedFeedHash(feed('DESCRIPTION:see', ' DTSTAMP:2')),
+    );
+  });
 });

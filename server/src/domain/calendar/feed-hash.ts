@@ -1,6 +1,6 @@
 // The normalized hash of a feed body (DESIGN §3.4): equal hashes mean reading it again changes nothing.
 import { createHash } from 'node:crypto';
-import { splitPhysicalLines, unfoldLines, withoutByteOrderMark } from './ics-lines.js';
+import { withoutByteOrderMark } from './ics-lines.js';
 
 /**
  * Properties that exporters restamp on downloads and that the reader never looks at. A change in
@@ -10,7 +10,7 @@ import { splitPhysicalLines, unfoldLines, withoutByteOrderMark } from './ics-lin
  * the calendar's refresh hints and X-WR- labels (X-WR-TIMEZONE excepted: it is read), and the
  * alarm bookkeeping of Thunderbird and Apple.
  */
-const VOLATILE_PROPERTIES = new Set([
+const VOLATILE_NAME = [
   'DTSTAMP',
   'LAST-MODIFIED',
   'CREATED',
@@ -20,31 +20,26 @@ const VOLATILE_PROPERTIES = new Set([
   'ACKNOWLEDGED',
   'X-MOZ-LASTACK',
   'X-MOZ-GENERATION',
-]);
+  // Thunderbird writes one X-MOZ-SNOOZE-TIME-<timestamp> per snoozed alarm.
+  'X-MOZ-SNOOZE-TIME[A-Z0-9-]*',
+  'X-WR-(?!TIMEZONE(?![A-Z0-9-]))[A-Z0-9-]*',
+].join('|');
 
-/** True for a property (by upper-case name) whose value cannot change what the reader returns. */
+const VOLATILE_PROPERTY = new RegExp(`^(?:${VOLATILE_NAME})$`, 'i');
+/** A volatile property's whole line, with the line break before it kept. */
+const VOLATILE_LINE = new RegExp(`(^|[\\r\\n])(?:${VOLATILE_NAME})(?![A-Z0-9-])[^\\r\\n]*`, 'gi');
+
+/** True for a property name whose value cannot change what the reader returns. */
 export function isVolatileProperty(name: string): boolean {
-  return (
-    VOLATILE_PROPERTIES.has(name) ||
-    (name.startsWith('X-WR-') && name !== 'X-WR-TIMEZONE') ||
-    // Thunderbird writes one X-MOZ-SNOOZE-TIME-<timestamp> per snoozed alarm.
-    name.startsWith('X-MOZ-SNOOZE-TIME')
-  );
-}
-
-function propertyName(line: string): string {
-  return (/^[A-Za-z0-9-]+/.exec(line)?.[0] ?? '').toUpperCase();
+  return VOLATILE_PROPERTY.test(name);
 }
 
 /** sha256 (hex) of the unfolded, non-blank lines without volatile stamps; CRLF, LF and folding do not matter. */
 export function normalizedFeedHash(icsText: string): string {
-  const lines = splitPhysicalLines(withoutByteOrderMark(icsText));
-  const hash = createHash('sha256');
-  for (const line of unfoldLines(lines, 0, lines.length - 1)) {
-    if (line.text.trim() !== '' && !isVolatileProperty(propertyName(line.text))) {
-      hash.update(line.text);
-      hash.update('\n');
-    }
-  }
-  return hash.digest('hex');
+  // Three passes over the whole text, not a loop over lines: this runs on every downloaded body.
+  const normalized = withoutByteOrderMark(icsText)
+    .replace(/(?:\r\n|\n|\r)[ \t]/g, '')
+    .replace(VOLATILE_LINE, '$1')
+    .replace(/[\r\n]+/g, '\n');
+  return createHash('sha256').update(normalized).digest('hex');
 }

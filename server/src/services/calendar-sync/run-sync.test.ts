@@ -369,6 +369,81 @@ describe.each(databaseEngines())('calendar sync runs on $engine', ({ open }) => 
       }
       expect(context.eventsChanged).toEqual([room.id, room.id]);
     });
+    it('skips reading unchanged bytes until an occurrence enters or leaves the window', async () => {
+      serveTeamWeek();
+      const room = await followedTeamRoom();
+      await syncRoom(context.deps, room.id);
+      // The window's end reaches the 12 March standup (13:30 UTC) seven days before it starts.
+      const stableUntil = new Date('2026-03-05T13:30:00.000Z');
+      expect((await feedOf(context.prisma, room.id)).readingStableUntil).toEqual(stableUntil);
+      // Proof that nothing is read until then: a stored part that no longer parses goes unnoticed.
+      const { relevantIcs } = await feedOf(context.prisma, room.id);
+      await context.prisma.calendarFeed.update({
+        where: { roomId: room.id },
+        data: { relevantIcs: 'BEGIN:VCALENDAR' },
+      });
+      context.clock.set(new Date(stableUntil.getTime() - 1));
+
+      expect(countersOf(await syncRoom(context.deps, room.id))).toMatchObject({
+        status: 'UNCHANGED',
+        eventsMatched: 9,
+        created: 0,
+      });
+
+      await context.prisma.calendarFeed.update({
+        where: { roomId: room.id },
+        data: { relevantIcs },
+      });
+      context.clock.set(minutesAfter(stableUntil, 1));
+
+      expect(countersOf(await syncRoom(context.deps, room.id))).toMatchObject({
+        status: 'UNCHANGED',
+        eventsMatched: 10,
+        created: 1,
+      });
+      expect((await eventRows(context.prisma, room.id)).map(shapeOf)).toContainEqual(standup('12'));
+      // Next: the 5 March standup (ends 14:45) leaves the window an hour after it ends.
+      expect((await feedOf(context.prisma, room.id)).readingStableUntil).toEqual(
+        new Date('2026-03-05T15:45:00.000Z'),
+      );
+    });
+
+    it('reads unchanged bytes again when the room changes its time zone', async () => {
+      const feed = icsCalendar(
+        'BEGIN:VEVENT',
+        'UID:floating@lobby.test',
+        'DTSTAMP:20260301T080000Z',
+        'SUMMARY:Floating',
+        'DTSTART:20260306T090000',
+        'DTEND:20260306T093000',
+        `LOCATION:${ROOM_URL}`,
+        'END:VEVENT',
+      );
+      context.server.serve(FEED_PATH, { kind: 'feed', body: feed, etag: '"floating"' });
+      const room = await roomFollowing(context.prisma, 'team', context.server.url(FEED_PATH), {
+        timezone: 'Asia/Tokyo',
+      });
+      await syncRoom(context.deps, room.id);
+      await context.prisma.room.update({
+        where: { id: room.id },
+        data: { timezone: 'Europe/Paris' },
+      });
+
+      expect(countersOf(await syncRoom(context.deps, room.id))).toMatchObject({
+        status: 'UNCHANGED',
+        updated: 1,
+      });
+      expect(context.server.requests(FEED_PATH).at(-1)?.status).toBe(304);
+      expect((await eventRows(context.prisma, room.id)).map(shapeOf)).toEqual([
+        timed(
+          'floating@lobby.test',
+          '',
+          'Floating',
+          '2026-03-06T08:00:00.000Z',
+          '2026-03-06T08:30:00.000Z',
+        ),
+      ]);
+    });
   });
 
   describe('changed feeds', () => {

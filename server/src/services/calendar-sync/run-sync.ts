@@ -8,7 +8,13 @@ import {
 } from '../../adapters/safe-fetch/index.js';
 import { diffCounts, diffOccurrences, type OccurrenceDiff } from '../../domain/calendar/diff.js';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
-import type { Occurrence, TimeWindow } from '../../domain/calendar/occurrence.js';
+import type { Occurrence } from '../../domain/calendar/occurrence.js';
+import {
+  readingInputsHash,
+  readingStableUntil,
+  readingWindow,
+} from '../../domain/calendar/reading-stability.js';
+import { overlapsWindow } from '../../domain/calendar/series.js';
 import {
   decodeFeedBytes,
   extractRelevantIcs,
@@ -31,7 +37,7 @@ import type {
 } from '../../generated/prisma/client.js';
 import { lobbyVersion } from '../../version.js';
 import type { ServiceDependencies } from '../dependencies.js';
-import { pruneRuns, updateQueuedRun, updateRun } from './runs.js';
+import { publishRunChanged, pruneRuns, updateQueuedRun, updateRun } from './runs.js';
 
 export const calendarSyncJobData = z.object({ runIds: z.array(z.uuid()).min(1) });
 
@@ -118,33 +124,115 @@ type Validators = { etag: string | null; lastModified: string | null } | null;
 /** The feed text to read: freshly downloaded, or the stored relevant part when unchanged. */
 type FeedSource =
   | { kind: 'changed'; text: string; feedHash: string; validators: Validators }
-  | { kind: 'unchanged'; relevantIcs: string; validators: Validators };
+  | { kind: 'unchanged'; validators: Validators };
 
-function sourceOf(download: Download, feed: CalendarFeed): FeedSource {
+/** The feed row a sync starts from; the stored relevant part is loaded only when it is read. */
+type FeedState = Omit<CalendarFeed, 'relevantIcs'>;
+
+function sourceOf(download: Download, feed: FeedState): FeedSource {
   if (download.kind === 'not-modified') {
-    if (feed.relevantIcs === null) {
+    if (feed.contentHash === null) {
       throw new SyncFailure(
         'HTTP_STATUS',
         'The server answered "not modified" to a first download',
       );
     }
-    return { kind: 'unchanged', relevantIcs: feed.relevantIcs, validators: null };
+    return { kind: 'unchanged', validators: null };
   }
   // PostgreSQL text cannot hold U+0000, and iCalendar never has it: a stray one must not fail a sync.
   const text = decodeFeedBytes(download.body).replaceAll('\u0000', '');
   const feedHash = normalizedFeedHash(text);
   // Kept also for a merely restamped body, so that the next request can be answered with a 304.
   const validators = { etag: download.etag, lastModified: download.lastModified };
-  if (feedHash === feed.contentHash && feed.relevantIcs !== null) {
-    return { kind: 'unchanged', relevantIcs: feed.relevantIcs, validators };
+  if (feedHash === feed.contentHash) {
+    return { kind: 'unchanged', validators };
   }
   return { kind: 'changed', text, feedHash, validators };
+}
+
+/** What a sync learned from the feed: the writes it owes and the figures of its run. */
+type Reading = {
+  diff: OccurrenceDiff;
+  eventsInFeed: number;
+  eventsMatched: number;
+  stableUntil: Date;
+};
+
+const nothingToWrite: OccurrenceDiff = { create: [], update: [], restore: [], remove: [] };
+
+/** The figures of the last run that read the feed we still hold: a failed one counted nothing. */
+async function lastReadingRun(deps: Deps, roomId: string) {
+  return deps.prisma.calendarSyncRun.findFirst({
+    where: { roomId, status: { in: ['SUCCEEDED', 'UNCHANGED'] } },
+    orderBy: { queuedAt: 'desc' },
+    select: { eventsInFeed: true, eventsMatched: true },
+  });
+}
+
+/** The relevant part stored with the feed's hash: an unchanged feed is read again from it. */
+async function storedRelevantIcs(deps: Deps, roomId: string): Promise<string> {
+  const { relevantIcs } = await deps.prisma.calendarFeed.findUniqueOrThrow({
+    where: { roomId },
+    select: { relevantIcs: true },
+  });
+  if (relevantIcs === null) throw new Error(`The feed of room ${roomId} has a hash but no text`);
+  return relevantIcs;
+}
+
+/** Reads the room's occurrences from the feed and compares them with the stored rows. */
+async function readAndDiff(
+  deps: Deps,
+  room: Room,
+  source: FeedSource,
+  lastRun: { eventsInFeed: number } | null,
+  now: Date,
+): Promise<Reading> {
+  const { config } = deps;
+  const window = syncWindow(now, config.CALENDAR_LOOKAHEAD_DAYS);
+  const readOptions = { window: readingWindow(window), defaultTimezone: room.timezone };
+  const reading =
+    source.kind === 'changed'
+      ? readFeed(source.text, { ...readOptions, relevantHost: publicHost(deps) })
+      : readFeed(await storedRelevantIcs(deps, room.id), readOptions);
+  const matcher = createRoomMatcher(roomUrl(config.PUBLIC_BASE_URL, room.name));
+  const read = reading.occurrences.filter((occurrence) => matcher.matches(occurrence));
+  const matched = read.filter((occurrence) => overlapsWindow(occurrence, window));
+  const stored = await deps.prisma.calendarEvent.findMany({
+    where: {
+      roomId: room.id,
+      OR: [
+        { endsAt: { gt: window.from } },
+        { uid: { in: [...new Set(matched.map((o) => o.uid))] } },
+      ],
+    },
+    select: {
+      id: true,
+      uid: true,
+      recurrenceId: true,
+      contentHash: true,
+      deletedAt: true,
+      startsAt: true,
+      endsAt: true,
+    },
+  });
+  return {
+    diff: diffOccurrences(stored, matched, { window, now }),
+    // The stored relevant part holds only some of the feed's events.
+    eventsInFeed:
+      source.kind === 'unchanged' && lastRun !== null ? lastRun.eventsInFeed : reading.eventsInFeed,
+    eventsMatched: matched.length,
+    stableUntil: readingStableUntil(read, window, now),
+  };
+}
+
+function publicHost(deps: Deps): string {
+  return new URL(deps.config.PUBLIC_BASE_URL).hostname;
 }
 
 async function syncRoom(
   deps: Deps,
   runId: string,
-  room: Room & { calendarFeed: CalendarFeed },
+  room: Room & { calendarFeed: FeedState },
   download: () => Promise<Download>,
 ): Promise<void> {
   const { prisma, config } = deps;
@@ -152,73 +240,53 @@ async function syncRoom(
   try {
     const source = sourceOf(await download(), feed);
     const now = deps.now();
-    const window: TimeWindow = syncWindow(now, config.CALENDAR_LOOKAHEAD_DAYS);
-    const host = new URL(config.PUBLIC_BASE_URL).hostname;
-    const readOptions = { window, defaultTimezone: room.timezone };
-    const reading =
-      source.kind === 'changed'
-        ? readFeed(source.text, { ...readOptions, relevantHost: host })
-        : readFeed(source.relevantIcs, readOptions);
-    const matcher = createRoomMatcher(roomUrl(config.PUBLIC_BASE_URL, room.name));
-    const matched = reading.occurrences.filter((occurrence) => matcher.matches(occurrence));
-    const stored = await prisma.calendarEvent.findMany({
-      where: {
-        roomId: room.id,
-        OR: [
-          { endsAt: { gt: window.from } },
-          { uid: { in: [...new Set(matched.map((o) => o.uid))] } },
-        ],
-      },
-      select: {
-        id: true,
-        uid: true,
-        recurrenceId: true,
-        contentHash: true,
-        deletedAt: true,
-        startsAt: true,
-        endsAt: true,
-      },
+    const inputsHash = readingInputsHash({
+      roomUrl: roomUrl(config.PUBLIC_BASE_URL, room.name),
+      timezone: room.timezone,
+      lookaheadDays: config.CALENDAR_LOOKAHEAD_DAYS,
     });
-    const diff = diffOccurrences(stored, matched, { window, now });
-    const counts = diffCounts(diff);
+    const lastRun = source.kind === 'unchanged' ? await lastReadingRun(deps, room.id) : null;
+    // Unchanged bytes read as before until an occurrence enters or leaves the window.
+    const reading: Reading =
+      lastRun !== null &&
+      feed.readingInputsHash === inputsHash &&
+      feed.readingStableUntil !== null &&
+      now < feed.readingStableUntil
+        ? { diff: nothingToWrite, ...lastRun, stableUntil: feed.readingStableUntil }
+        : await readAndDiff(deps, room, source, lastRun, now);
+    const counts = diffCounts(reading.diff);
     const changedEvents = counts.created + counts.updated + counts.restored + counts.removed > 0;
-    // The last run that read the feed we still hold: a failed one in between counted nothing.
-    const previousEventsInFeed =
-      source.kind === 'unchanged'
-        ? (
-            await prisma.calendarSyncRun.findFirst({
-              where: { roomId: room.id, status: { in: ['SUCCEEDED', 'UNCHANGED'] } },
-              orderBy: { queuedAt: 'desc' },
-              select: { eventsInFeed: true },
-            })
-          )?.eventsInFeed
-        : undefined;
-    await prisma.$transaction(async (transaction) => {
-      await writeDiff(transaction, room.id, diff, now);
+    const newFeed = source.kind === 'changed' && {
+      contentHash: source.feedHash,
+      relevantIcs: extractRelevantIcs(source.text, publicHost(deps)),
+    };
+    // The run's figures commit with the writes: a later sync trusts them to describe this reading.
+    const finishedRun = await prisma.$transaction(async (transaction) => {
+      await writeDiff(transaction, room.id, reading.diff, now);
       await transaction.calendarFeed.update({
         where: { roomId: room.id },
         data: {
           ...source.validators,
-          ...(source.kind === 'changed' && {
-            contentHash: source.feedHash,
-            relevantIcs: extractRelevantIcs(source.text, host),
-          }),
+          ...newFeed,
+          readingStableUntil: reading.stableUntil,
+          readingInputsHash: inputsHash,
           nextSyncAt: nextSyncAfterSuccess(now, feed.syncIntervalMinutes),
           consecutiveFailures: 0,
           lastSyncRunId: runId,
         },
       });
+      return transaction.calendarSyncRun.update({
+        where: { id: runId },
+        data: {
+          status: source.kind === 'changed' ? 'SUCCEEDED' : 'UNCHANGED',
+          finishedAt: deps.now(),
+          eventsInFeed: reading.eventsInFeed,
+          eventsMatched: reading.eventsMatched,
+          ...counts,
+        },
+      });
     });
-    await updateRun(deps, runId, {
-      status: source.kind === 'changed' ? 'SUCCEEDED' : 'UNCHANGED',
-      finishedAt: deps.now(),
-      eventsInFeed:
-        source.kind === 'unchanged'
-          ? (previousEventsInFeed ?? reading.eventsInFeed)
-          : reading.eventsInFeed,
-      eventsMatched: matched.length,
-      ...counts,
-    });
+    await publishRunChanged(deps, finishedRun);
     if (changedEvents) await deps.afterEventsChanged(room.id);
   } catch (error) {
     const failure = toSyncFailure(error);
@@ -251,10 +319,10 @@ async function syncRoom(
 export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): Promise<void> {
   const runs = await deps.prisma.calendarSyncRun.findMany({
     where: { id: { in: [...runIds] }, status: 'QUEUED' },
-    include: { room: { include: { calendarFeed: true } } },
+    include: { room: { include: { calendarFeed: { omit: { relevantIcs: true } } } } },
   });
   const downloads = new Map<string, Promise<Download>>();
-  const downloadOnce = (feed: CalendarFeed) => () => {
+  const downloadOnce = (feed: FeedState) => () => {
     const key = JSON.stringify([feed.url, feed.etag, feed.lastModified]);
     let download = downloads.get(key);
     if (download === undefined) {

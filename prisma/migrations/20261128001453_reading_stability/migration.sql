@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "CalendarFeed" ADD COLUMN     "readingInputsHash" TEXT,
+ADD COLUMN     "readingStableUntil" TIMESTAMP(3);
