@@ -1,20 +1,30 @@
-// Real-time fan-out (DESIGN §6): per process, one subscription per topic with listeners, one load
-// per room per change (bursts coalesced), and that one result shared by every local subscriber.
-import { Repeater, SlidingBuffer } from 'graphql-yoga';
+// The API process's view of rooms (DESIGN §6): per room, one event subscription and one load per
+// change (bursts coalesced), shared by every local subscriber and by every query that reads it.
+// A query never sees a lobby older than the last change this process has heard of.
+import { Repeater } from 'graphql-yoga';
 import { topics, type DomainEvent } from '../domain/events.js';
 import type { EventBus, Unsubscribe } from '../engines/events.js';
+import type { Room } from '../generated/prisma/client.js';
+import type { RoomLobby } from '../services/meetings/index.js';
+import { latestValues } from './event-streams.js';
 
-export type Snapshot = { nextChangeAt: Date | null };
-
-export type LiveUpdatesOptions<RoomSnapshot extends Snapshot> = {
+export type LiveUpdatesOptions = {
   events: EventBus;
-  loadRoomSnapshot: (roomId: string) => Promise<RoomSnapshot>;
+  loadRoomLobby: (roomId: string) => Promise<RoomLobby>;
+  findRoomId: (name: string) => Promise<string | null>;
+  now: () => Date;
   log: (message: string, error: unknown) => void;
+  /** How long a room nobody subscribes to stays loaded after its last query. */
+  readLeaseMs?: number;
 };
 
-export type LiveUpdates<RoomSnapshot extends Snapshot = Snapshot> = {
-  /** The room's current snapshot at once, then a fresh one after every change. */
-  roomSnapshots(roomId: string): AsyncIterable<RoomSnapshot>;
+export type LiveUpdates = {
+  /** The room's lobby at once, then a fresh one after every change. */
+  roomLobbies(roomId: string): AsyncIterable<RoomLobby>;
+  /** The room's current lobby, for a query: the shared one while nothing changed, else a fresh load. */
+  currentRoomLobby(roomId: string): Promise<RoomLobby>;
+  /** A room by (lower-case) name, from the current lobby when its room is loaded. */
+  roomByName(name: string): Promise<Room | null>;
   /** The events of a topic, for subscriptions that load per event (sync runs, one meeting). */
   topicEvents(topic: string): AsyncIterable<DomainEvent>;
   /** Loads done since start, for benchmarks and metrics. */
@@ -25,104 +35,203 @@ export type LiveUpdates<RoomSnapshot extends Snapshot = Snapshot> = {
   close(): Promise<void>;
 };
 
-type RoomFeed<RoomSnapshot> = {
-  listeners: Set<(snapshot: RoomSnapshot) => void>;
-  latest: RoomSnapshot | undefined;
+type Waiter = {
+  /** The change count the reader saw: any load begun at or after it will do. */
+  changes: number;
+  resolve: (lobby: RoomLobby) => void;
+  reject: (error: unknown) => void;
+};
+
+type RoomFeed = {
+  listeners: Set<(lobby: RoomLobby) => void>;
+  /** Changes heard of (events, start times); a load reflects every change counted before it began. */
+  changes: number;
+  latest: { lobby: RoomLobby; changes: number } | undefined;
   loading: boolean;
-  /** A change arrived during a load: load once more when it finishes. */
-  dirty: boolean;
+  waiters: Waiter[];
+  lastReadAtMs: number;
   timer: NodeJS.Timeout | undefined;
-  unsubscribe: Promise<Unsubscribe>;
+  subscribed: Promise<Unsubscribe>;
+  isSubscribed: boolean;
 };
 
 // setTimeout's ceiling; a later start time is re-armed by the next load.
 const maxTimerDelayMs = 2 ** 31 - 1;
+const defaultReadLeaseMs = 60_000;
 
-export function createLiveUpdates<RoomSnapshot extends Snapshot>(
-  options: LiveUpdatesOptions<RoomSnapshot>,
-): LiveUpdates<RoomSnapshot> {
-  const { events, loadRoomSnapshot, log } = options;
-  const rooms = new Map<string, RoomFeed<RoomSnapshot>>();
+export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
+  const { events, loadRoomLobby, findRoomId, now, log } = options;
+  const readLeaseMs = options.readLeaseMs ?? defaultReadLeaseMs;
+  const rooms = new Map<string, RoomFeed>();
+  const roomIdsByName = new Map<string, string>();
   let loads = 0;
 
-  function reload(roomId: string, feed: RoomFeed<RoomSnapshot>): void {
-    if (feed.loading) {
-      feed.dirty = true;
-      return;
-    }
+  function load(roomId: string, feed: RoomFeed): void {
+    if (feed.loading || !feed.isSubscribed) return;
     feed.loading = true;
-    feed.dirty = false;
+    const changes = feed.changes;
     loads += 1;
-    loadRoomSnapshot(roomId)
-      .then((snapshot) => {
-        if (rooms.get(roomId) !== feed) return;
-        feed.latest = snapshot;
-        for (const listener of feed.listeners) listener(snapshot);
-        armStartTimer(roomId, feed, snapshot.nextChangeAt);
-      })
-      .catch((error: unknown) => {
-        log(`Loading the lobby of room ${roomId} failed`, error);
-      })
+    loadRoomLobby(roomId)
+      .then(
+        (lobby) => {
+          settle(feed, changes, (waiter) => {
+            waiter.resolve(lobby);
+          });
+          if (rooms.get(roomId) !== feed) return;
+          feed.latest = { lobby, changes };
+          if (lobby.room === null) forgetName(roomId);
+          for (const listener of feed.listeners) listener(lobby);
+          armStartTimer(roomId, feed, lobby.meetings.nextChangeAt);
+        },
+        (error: unknown) => {
+          log(`Loading the lobby of room ${roomId} failed`, error);
+          settle(feed, changes, (waiter) => {
+            waiter.reject(error);
+          });
+        },
+      )
       .finally(() => {
         feed.loading = false;
-        if (feed.dirty && rooms.get(roomId) === feed) reload(roomId, feed);
+        const waiting = feed.waiters.length > 0 || feed.listeners.size > 0;
+        if (feed.changes !== changes && waiting && rooms.get(roomId) === feed) load(roomId, feed);
       });
   }
 
-  // A meeting going live changes no row: a timer at the next start time pushes a fresh list.
-  function armStartTimer(roomId: string, feed: RoomFeed<RoomSnapshot>, at: Date | null): void {
+  /** Answers the readers that a load begun at `changes` satisfies. */
+  function settle(feed: RoomFeed, changes: number, answer: (waiter: Waiter) => void): void {
+    const answered = feed.waiters.filter((waiter) => waiter.changes <= changes);
+    feed.waiters = feed.waiters.filter((waiter) => waiter.changes > changes);
+    answered.forEach(answer);
+  }
+
+  function changed(roomId: string, feed: RoomFeed): void {
+    feed.changes += 1;
+    // Without subscribers the next query loads: a burst of events costs nothing until then.
+    if (feed.listeners.size > 0) load(roomId, feed);
+  }
+
+  // A meeting going live changes no row: a timer at the next start time counts as a change.
+  function armStartTimer(roomId: string, feed: RoomFeed, at: Date | null): void {
     clearTimeout(feed.timer);
     feed.timer = undefined;
     if (at === null) return;
-    const delayMs = Math.min(Math.max(0, at.getTime() - Date.now()), maxTimerDelayMs);
+    const delayMs = Math.min(Math.max(0, at.getTime() - now().getTime()), maxTimerDelayMs);
     feed.timer = setTimeout(() => {
-      reload(roomId, feed);
+      changed(roomId, feed);
     }, delayMs);
   }
 
-  function join(roomId: string, listener: (snapshot: RoomSnapshot) => void): () => void {
-    let feed = rooms.get(roomId);
-    if (feed === undefined) {
-      const created: RoomFeed<RoomSnapshot> = {
-        listeners: new Set(),
-        latest: undefined,
-        loading: false,
-        dirty: false,
-        timer: undefined,
-        unsubscribe: events.subscribe(topics.room(roomId), () => {
-          reload(roomId, created);
-        }),
-      };
-      feed = created;
-      rooms.set(roomId, feed);
-      // Load only once subscribed, so no change between the load and the subscription is lost.
-      void feed.unsubscribe.then(() => {
-        reload(roomId, created);
-      });
-    } else if (feed.latest !== undefined) {
-      listener(feed.latest);
+  function feedOf(roomId: string): RoomFeed {
+    const existing = rooms.get(roomId);
+    if (existing !== undefined) return existing;
+    const feed: RoomFeed = {
+      listeners: new Set(),
+      changes: 0,
+      latest: undefined,
+      loading: false,
+      waiters: [],
+      lastReadAtMs: now().getTime(),
+      timer: undefined,
+      subscribed: events.subscribe(topics.room(roomId), () => {
+        changed(roomId, feed);
+      }),
+      isSubscribed: false,
+    };
+    rooms.set(roomId, feed);
+    // Load only once subscribed, so no change between the load and the subscription is lost.
+    feed.subscribed.then(
+      () => {
+        feed.isSubscribed = true;
+        load(roomId, feed);
+      },
+      (error: unknown) => {
+        log(`Subscribing to the changes of room ${roomId} failed`, error);
+        void drop(roomId, feed);
+        settle(feed, Number.POSITIVE_INFINITY, (waiter) => {
+          waiter.reject(error);
+        });
+      },
+    );
+    return feed;
+  }
+
+  async function drop(roomId: string, feed: RoomFeed): Promise<void> {
+    if (rooms.get(roomId) !== feed) return;
+    rooms.delete(roomId);
+    forgetName(roomId);
+    clearTimeout(feed.timer);
+    await feed.subscribed.then(
+      (unsubscribe) => unsubscribe(),
+      () => undefined,
+    );
+  }
+
+  function forgetName(roomId: string): void {
+    for (const [name, id] of roomIdsByName) {
+      if (id === roomId) roomIdsByName.delete(name);
     }
+  }
+
+  function isIdle(feed: RoomFeed): boolean {
+    return (
+      feed.listeners.size === 0 &&
+      feed.waiters.length === 0 &&
+      now().getTime() - feed.lastReadAtMs >= readLeaseMs
+    );
+  }
+
+  const leaseSweep = setInterval(() => {
+    for (const [roomId, feed] of rooms) if (isIdle(feed)) void drop(roomId, feed);
+  }, readLeaseMs / 2);
+  leaseSweep.unref();
+
+  function currentRoomLobby(roomId: string): Promise<RoomLobby> {
+    const feed = feedOf(roomId);
+    feed.lastReadAtMs = now().getTime();
+    const { latest } = feed;
+    if (latest !== undefined && latest.changes === feed.changes) {
+      const { nextChangeAt } = latest.lobby.meetings;
+      // The start timer may not have fired yet: the clock alone already changed the lists.
+      if (nextChangeAt === null || now() < nextChangeAt) return Promise.resolve(latest.lobby);
+      feed.changes += 1;
+    }
+    return new Promise((resolve, reject) => {
+      feed.waiters.push({ changes: feed.changes, resolve, reject });
+      load(roomId, feed);
+    });
+  }
+
+  function join(roomId: string, listener: (lobby: RoomLobby) => void): () => void {
+    const feed = feedOf(roomId);
     feed.listeners.add(listener);
-    const joined = feed;
+    if (feed.latest !== undefined && feed.latest.changes === feed.changes) {
+      listener(feed.latest.lobby);
+    } else {
+      // Events that arrived while nobody listened were counted, not loaded.
+      load(roomId, feed);
+    }
     return () => {
-      joined.listeners.delete(listener);
-      if (joined.listeners.size > 0 || rooms.get(roomId) !== joined) return;
-      rooms.delete(roomId);
-      clearTimeout(joined.timer);
-      void joined.unsubscribe.then((unsubscribe) => unsubscribe());
+      feed.listeners.delete(listener);
+      if (isIdle(feed)) void drop(roomId, feed);
     };
   }
 
   return {
-    roomSnapshots(roomId) {
-      return new Repeater<RoomSnapshot>(async (push, stop) => {
-        const leave = join(roomId, (snapshot) => {
-          void push(snapshot);
-        });
-        await stop;
-        leave();
-        // Only the newest snapshot matters to a subscriber that lags behind.
-      }, new SlidingBuffer(1));
+    // Only the newest lobby matters to a subscriber that lags behind.
+    roomLobbies: (roomId) => latestValues((deliver) => join(roomId, deliver)),
+    currentRoomLobby,
+    async roomByName(name) {
+      const knownId = roomIdsByName.get(name);
+      if (knownId !== undefined) {
+        const { room } = await currentRoomLobby(knownId);
+        if (room !== null) return room;
+      }
+      const roomId = await findRoomId(name);
+      if (roomId === null) return null;
+      const { room } = await currentRoomLobby(roomId);
+      // Names never change, so the id stays right until the room is deleted.
+      if (room !== null && rooms.has(roomId)) roomIdsByName.set(name, roomId);
+      return room;
     },
     topicEvents(topic) {
       return new Repeater<DomainEvent>(async (push, stop) => {
@@ -134,13 +243,11 @@ export function createLiveUpdates<RoomSnapshot extends Snapshot>(
       });
     },
     loadCount: () => loads,
-    roomCount: () => rooms.size,
+    roomCount: () => [...rooms.values()].filter((feed) => feed.listeners.size > 0).length,
     subscriberCount: () => [...rooms.values()].reduce((sum, feed) => sum + feed.listeners.size, 0),
     async close() {
-      const feeds = [...rooms.values()];
-      rooms.clear();
-      for (const feed of feeds) clearTimeout(feed.timer);
-      await Promise.all(feeds.map(async (feed) => (await feed.unsubscribe)()));
+      clearInterval(leaseSweep);
+      await Promise.all([...rooms.entries()].map(([roomId, feed]) => drop(roomId, feed)));
     },
   };
 }

@@ -21,6 +21,7 @@ import {
   ValidationError,
 } from '../services/errors.js';
 import type { Context } from './context.js';
+import { useSharedSubscriptionResults } from './shared-subscription-results.js';
 
 export type GraphqlServerOptions = {
   schema: GraphQLSchema;
@@ -87,7 +88,7 @@ export function createGraphqlServer(
     graphiql: !production,
     landingPage: false,
     maskedErrors: { isDev: !production, maskError: maskUnexpectedErrors },
-    plugins: [jsonBodiesOnly, ...armorPlugins()],
+    plugins: [jsonBodiesOnly, ...armorPlugins(), useSharedSubscriptionResults()],
     context: async ({ request }) => {
       try {
         return createContext(await authenticate(request.headers.get('authorization')));

@@ -9,7 +9,7 @@ import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.j
 import { createMetrics } from '../http/metrics.js';
 import { createHttpServer, type HttpServer } from '../http/server.js';
 import { createAuthenticator } from '../services/auth/authenticate.js';
-import { loadRoomMeetings } from '../services/meetings/index.js';
+import { loadRoomLobby } from '../services/meetings/index.js';
 import type { Runtime } from './runtime.js';
 
 const clientDist = path.resolve(
@@ -38,7 +38,10 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
   });
   const live = createLiveUpdates({
     events: deps.events,
-    loadRoomSnapshot: (roomId) => loadRoomMeetings(deps.prisma, roomId, deps.now()),
+    loadRoomLobby: (roomId) => loadRoomLobby(deps.prisma, roomId, deps.now()),
+    findRoomId: async (name) =>
+      (await deps.prisma.room.findUnique({ where: { name }, select: { id: true } }))?.id ?? null,
+    now: deps.now,
     log,
   });
   const createContext = (viewer: Viewer) => ({

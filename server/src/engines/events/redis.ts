@@ -1,5 +1,8 @@
 // The Redis event bus: JSON on channel `<prefix>:events:<topic>`, one subscriber connection per bus
-// and one Redis SUBSCRIBE per topic, however many local listeners share it.
+// and one Redis SUBSCRIBE per topic, however many local listeners share it. This process's own
+// events reach its listeners at once, before publish() returns, and their echo from Redis is dropped:
+// whoever changed something and then reads through this process sees the change.
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { DomainEvent } from '../../domain/events.js';
@@ -30,16 +33,21 @@ const domainEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('room.changed'), roomId: z.string() }),
 ]);
 
+/** An event and the bus that published it. */
+const messageSchema = z.object({ origin: z.string(), event: domainEventSchema });
+
 /** Typed by the schema, so publishing a DomainEvent that receivers cannot parse does not compile. */
-function encode(event: z.infer<typeof domainEventSchema>): string {
-  return JSON.stringify(event);
+function encode(message: z.infer<typeof messageSchema>): string {
+  return JSON.stringify(message);
 }
 
 function decode(
   message: string,
-): { success: true; data: DomainEvent } | { success: false; error: unknown } {
+):
+  | { success: true; data: { origin: string; event: DomainEvent } }
+  | { success: false; error: unknown } {
   try {
-    return domainEventSchema.safeParse(JSON.parse(message));
+    return messageSchema.safeParse(JSON.parse(message));
   } catch (error) {
     return { success: false, error };
   }
@@ -53,6 +61,7 @@ export function eventChannel(options: Pick<RedisEngineOptions, 'prefix'>, topic:
 export function createRedisEventBus(options: RedisEngineOptions): EventBus {
   const publisher = openRedisConnection(options, 'commands');
   const registry = new ListenerRegistry(options.log);
+  const origin = randomUUID();
   const channelPrefix = eventChannel(options, '');
   /** Per subscribed topic, its SUBSCRIBE: every listener of the topic waits for the same one. */
   const subscribed = new Map<string, Promise<unknown>>();
@@ -62,10 +71,10 @@ export function createRedisEventBus(options: RedisEngineOptions): EventBus {
   const onMessage = (channel: string, message: string) => {
     const topic = channel.slice(channelPrefix.length);
     const decoded = decode(message);
-    if (decoded.success) {
-      registry.deliver(topic, decoded.data);
-    } else {
+    if (!decoded.success) {
       options.log(`Ignored a malformed event on ${topic}`, decoded.error);
+    } else if (decoded.data.origin !== origin) {
+      registry.deliver(topic, decoded.data.event);
     }
   };
 
@@ -87,7 +96,15 @@ export function createRedisEventBus(options: RedisEngineOptions): EventBus {
 
   return {
     async publish(topic, event) {
-      await publisher.publish(eventChannel(options, topic), encode(event));
+      if (closing !== undefined) {
+        throw new Error('The event bus is closed');
+      }
+      const subscriptions = registry.snapshot(topic);
+      // Like the in-process bus: after publish() is called, before it returns, in a microtask.
+      queueMicrotask(() => {
+        registry.deliver(topic, event, subscriptions);
+      });
+      await publisher.publish(eventChannel(options, topic), encode({ origin, event }));
     },
 
     async subscribe(topic, listener) {

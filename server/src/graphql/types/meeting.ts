@@ -6,7 +6,6 @@ import {
   endMeetingByManager,
   joinMeeting,
   leaveMeeting,
-  loadRoomMeetings,
   MeetingEndedError,
   meetingHeartbeat,
   SessionClosedError,
@@ -118,8 +117,11 @@ builder.prismaObjectFields('CalendarEvent', (t) => ({
 builder.prismaObjectFields('Room', (t) => ({
   meetings: t.field({
     type: RoomMeetingsRef,
-    resolve: (room, _args, context) =>
-      loadRoomMeetings(context.prisma, room.id, context.deps.now()),
+    resolve: async (room, _args, context) => ({
+      ...(await context.live.currentRoomLobby(room.id)).meetings,
+      // The lists may be shared from earlier, but they hold now: clients set their clock by this.
+      generatedAt: context.deps.now(),
+    }),
   }),
 }));
 
@@ -295,14 +297,11 @@ builder.subscriptionFields((t) => ({
     description: "The room's lobby at once, then a fresh one after every change",
     args: { roomName: t.arg.string({ required: true }) },
     subscribe: async (_root, { roomName }, context) => {
-      const room = await context.prisma.room.findUnique({
-        where: { name: roomName.toLowerCase() },
-        select: { id: true },
-      });
+      const room = await context.live.roomByName(roomName.toLowerCase());
       if (room === null) throw new NotFoundError(`No room named "${roomName}"`);
-      return context.live.roomSnapshots(room.id);
+      return context.live.roomLobbies(room.id);
     },
-    resolve: (lobby) => lobby,
+    resolve: (lobby) => lobby.meetings,
   }),
   meeting: t.field({
     type: MeetingRef,

@@ -48,8 +48,8 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A room by name: anyone with its link may open its lobby',
     args: { name: t.arg.string({ required: true }) },
-    resolve: (query, _root, { name }, context) =>
-      context.prisma.room.findUnique({ ...query, where: { name: name.toLowerCase() } }),
+    // The lobby's room, shared with its subscribers: relations asked for are loaded on demand.
+    resolve: (_query, _root, { name }, context) => context.live.roomByName(name.toLowerCase()),
   }),
   rooms: t.prismaConnection({
     type: 'Room',

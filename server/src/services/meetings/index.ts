@@ -4,8 +4,10 @@ export { MeetingEndedError, NotFoundError, SessionClosedError } from './errors.j
 export { meetingJobHandlers, scheduleMeetingSweeps } from './jobs.js';
 export {
   findLiveMeetingId,
+  loadRoomLobby,
   loadRoomMeetings,
   type LobbyMeeting,
+  type RoomLobby,
   type RoomMeetings,
 } from './lobby.js';
 export { precreateMeetings } from './precreate.js';

@@ -1,6 +1,6 @@
 // The lobby loader: a room's RoomMeetings in one query, split by THE partition function.
 import { partitionMeetings } from '../../domain/meetings/partition.js';
-import type { Meeting } from '../../generated/prisma/client.js';
+import type { Meeting, Room } from '../../generated/prisma/client.js';
 import { openSession, type DatabaseReader } from './database.js';
 
 export type LobbyMeeting = Meeting & { participantCount: number };
@@ -28,6 +28,21 @@ export async function loadRoomMeetings(
   }));
   const { live, upcoming, nextChangeAt } = partitionMeetings(meetings, now);
   return { live, upcoming, generatedAt: now, nextChangeAt };
+}
+
+/** A room and its lobby, as the API serves and pushes them; `room` is null once it is deleted. */
+export type RoomLobby = { room: Room | null; meetings: RoomMeetings };
+
+export async function loadRoomLobby(
+  db: DatabaseReader,
+  roomId: string,
+  now: Date,
+): Promise<RoomLobby> {
+  const [room, meetings] = await Promise.all([
+    db.room.findUnique({ where: { id: roomId } }),
+    loadRoomMeetings(db, roomId, now),
+  ]);
+  return { room, meetings };
 }
 
 /** The meeting a room's visitors are sent to: the first of its live list, if any. */
