@@ -102,6 +102,52 @@ function imminentEvent(roomName: string): FeedEvent {
 function subscriptionCases(
   apis: () => { writer: TestApi; reader: TestApi; scenario: LobbyScenario; feeds: CalendarFeeds },
 ) {
+  it('roomMeetings shares a change between subscribers only where their rights agree', async () => {
+    const { writer, reader, scenario } = apis();
+    const { owner, participant } = scenario.tokens;
+    const room = await createRoomAs(writer.gql, owner, {
+      name: uniqueRoomName('rights'),
+      isShared: true,
+    });
+    const query = `subscription ($roomName: String!) {
+      roomMeetings(roomName: $roomName) { live { participantCount room { viewerCanManage } } }
+    }`;
+    const viewers = { anonymous: undefined, anonymousToo: undefined, participant, owner };
+    const subscriptions = Object.entries(viewers).map(([viewer, token]) => ({
+      viewer,
+      subscription: recordSubscription(
+        reader.webSocketUrl,
+        { query, variables: { roomName: room.name } },
+        token,
+      ),
+    }));
+    try {
+      await Promise.all(subscriptions.map(({ subscription }) => subscription.waitFor(() => true)));
+      const meetingId = await startMeetingAs(writer.gql, undefined, room.name);
+      const froms = subscriptions.map(({ subscription }) => subscription.emissions.length);
+      await joinMeetingAs(writer.gql, participant, meetingId, 'Pat');
+      const seen = await Promise.all(
+        subscriptions.map(async ({ viewer, subscription }, index) => {
+          const emission = await subscription.waitFor(
+            (candidate) =>
+              pick(pickArray(candidate.data, 'roomMeetings', 'live')[0], 'participantCount') === 1,
+            { from: froms[index] },
+          );
+          const [meeting] = pickArray(emission.data, 'roomMeetings', 'live');
+          return [viewer, pick(meeting, 'room', 'viewerCanManage')];
+        }),
+      );
+      expect(Object.fromEntries(seen)).toEqual({
+        anonymous: false,
+        anonymousToo: false,
+        participant: false,
+        owner: true,
+      });
+    } finally {
+      await Promise.all(subscriptions.map(({ subscription }) => subscription.close()));
+    }
+  });
+
   it('roomMeetings sends the lobby at once, then after start, join, leave and end', async () => {
     const { writer, reader, scenario } = apis();
     const owner = scenario.tokens.owner;
