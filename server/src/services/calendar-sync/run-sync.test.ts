@@ -108,6 +108,20 @@ const teamWeekRows = [
   standup('11'),
 ];
 
+/** One event at 09:00 on 6 March without a time zone, at `location`. */
+function floatingFeed(location: string): string {
+  return icsCalendar(
+    'BEGIN:VEVENT',
+    'UID:floating@lobby.test',
+    'DTSTAMP:20260301T080000Z',
+    'SUMMARY:Floating',
+    'DTSTART:20260306T090000',
+    'DTEND:20260306T093000',
+    `LOCATION:${location}`,
+    'END:VEVENT',
+  );
+}
+
 function byKey(rows: readonly CalendarEvent[]) {
   return new Map(rows.map((row) => [`${row.uid} ${row.recurrenceId}`, row]));
 }
@@ -193,16 +207,7 @@ describe.each(databaseEngines())('calendar sync runs on $engine', ({ open }) => 
     });
 
     it('reads floating times in the room time zone and matches an http URL with a query', async () => {
-      const feed = icsCalendar(
-        'BEGIN:VEVENT',
-        'UID:floating@lobby.test',
-        'DTSTAMP:20260301T080000Z',
-        'SUMMARY:Floating',
-        'DTSTART:20260306T090000',
-        'DTEND:20260306T093000',
-        'LOCATION:Join at http://lobby.example.org/team/?pwd=1#now',
-        'END:VEVENT',
-      );
+      const feed = floatingFeed('Join at http://lobby.example.org/team/?pwd=1#now');
       context.server.serve(FEED_PATH, { kind: 'feed', body: feed });
       const room = await roomFollowing(context.prisma, 'team', context.server.url(FEED_PATH), {
         timezone: 'Asia/Tokyo',
@@ -409,16 +414,7 @@ describe.each(databaseEngines())('calendar sync runs on $engine', ({ open }) => 
     });
 
     it('reads unchanged bytes again when the room changes its time zone', async () => {
-      const feed = icsCalendar(
-        'BEGIN:VEVENT',
-        'UID:floating@lobby.test',
-        'DTSTAMP:20260301T080000Z',
-        'SUMMARY:Floating',
-        'DTSTART:20260306T090000',
-        'DTEND:20260306T093000',
-        `LOCATION:${ROOM_URL}`,
-        'END:VEVENT',
-      );
+      const feed = floatingFeed(ROOM_URL);
       context.server.serve(FEED_PATH, { kind: 'feed', body: feed, etag: '"floating"' });
       const room = await roomFollowing(context.prisma, 'team', context.server.url(FEED_PATH), {
         timezone: 'Asia/Tokyo',
