@@ -5,34 +5,53 @@ type Result<Value> = IteratorResult<Value, undefined>;
 
 const finished: Result<never> = { done: true, value: undefined };
 
+type Reader<Value> = { resolve: (result: Result<Value>) => void; reject: (error: Error) => void };
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 /**
  * The values `listen` delivers, newest only: a reader that falls behind skips to the latest.
- * `listen` returns how to stop listening; ending the iterator calls it.
+ * `listen` may instead fail (the next read throws, then the iterator is done); it returns how to
+ * stop listening, which ending the iterator calls.
  */
 export function latestValues<Value>(
-  listen: (deliver: (value: Value) => void) => () => void,
+  listen: (deliver: (value: Value) => void, fail: (error: unknown) => void) => () => void,
 ): AsyncGenerator<Value, undefined> {
   let newest: { value: Value } | undefined;
-  let reader: ((result: Result<Value>) => void) | undefined;
+  let failure: Error | undefined;
+  let reader: Reader<Value> | undefined;
   let ended = false;
-  const stopListening = listen((value) => {
-    if (ended) return;
-    if (reader === undefined) {
-      newest = { value };
-      return;
-    }
-    const read = reader;
+  // Replaced by what listen() returns; listeners only fail later, never inside listen().
+  let stopListening: () => void = () => undefined;
+  const takeReader = () => {
+    const taken = reader;
     reader = undefined;
-    read({ done: false, value });
-  });
+    return taken;
+  };
   const end = () => {
     if (ended) return;
     ended = true;
     newest = undefined;
     stopListening();
-    reader?.(finished);
-    reader = undefined;
+    takeReader()?.resolve(finished);
   };
+  stopListening = listen(
+    (value) => {
+      if (ended) return;
+      const read = takeReader();
+      if (read === undefined) newest = { value };
+      else read.resolve({ done: false, value });
+    },
+    (error) => {
+      if (ended) return;
+      const read = takeReader();
+      if (read === undefined) failure = asError(error);
+      else read.reject(asError(error));
+      end();
+    },
+  );
   const iterator: AsyncGenerator<Value, undefined> = {
     next() {
       if (newest !== undefined) {
@@ -40,9 +59,14 @@ export function latestValues<Value>(
         newest = undefined;
         return Promise.resolve({ done: false, value });
       }
+      if (failure !== undefined) {
+        const error = failure;
+        failure = undefined;
+        return Promise.reject(error);
+      }
       if (ended) return Promise.resolve(finished);
-      return new Promise((resolve) => {
-        reader = resolve;
+      return new Promise((resolve, reject) => {
+        reader = { resolve, reject };
       });
     },
     return() {
@@ -51,7 +75,7 @@ export function latestValues<Value>(
     },
     throw(error: unknown) {
       end();
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(asError(error));
     },
     [Symbol.asyncIterator]() {
       return iterator;
@@ -79,7 +103,7 @@ export function mapEvents<Value>(
     return: end,
     async throw(error: unknown) {
       await end();
-      throw error instanceof Error ? error : new Error(String(error));
+      throw asError(error);
     },
     [Symbol.asyncIterator]() {
       return iterator;

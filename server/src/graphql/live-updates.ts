@@ -20,7 +20,7 @@ export type LiveUpdatesOptions = {
 
 export type LiveUpdates = {
   /** The room's lobby at once, then a fresh one after every change. */
-  roomLobbies(roomId: string): AsyncIterable<RoomLobby>;
+  roomLobbies(roomId: string): AsyncGenerator<RoomLobby, undefined>;
   /** The room's current lobby, for a query: the shared one while nothing changed, else a fresh load. */
   currentRoomLobby(roomId: string): Promise<RoomLobby>;
   /** A room by (lower-case) name, from the current lobby when its room is loaded. */
@@ -42,8 +42,11 @@ type Waiter = {
   reject: (error: unknown) => void;
 };
 
+/** A subscriber: each lobby, or why none will come. */
+type Listener = { deliver: (lobby: RoomLobby) => void; fail: (error: unknown) => void };
+
 type RoomFeed = {
-  listeners: Set<(lobby: RoomLobby) => void>;
+  listeners: Set<Listener>;
   /** Changes heard of (events, start times); a load reflects every change counted before it began. */
   changes: number;
   latest: { lobby: RoomLobby; changes: number } | undefined;
@@ -58,6 +61,7 @@ type RoomFeed = {
 // setTimeout's ceiling; a later start time is re-armed by the next load.
 const maxTimerDelayMs = 2 ** 31 - 1;
 const defaultReadLeaseMs = 60_000;
+const loadRetryDelayMs = 1_000;
 
 export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   const { events, loadRoomLobby, findRoomId, now, log } = options;
@@ -80,7 +84,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
           if (rooms.get(roomId) !== feed) return;
           feed.latest = { lobby, changes };
           if (lobby.room === null) forgetName(roomId);
-          for (const listener of feed.listeners) listener(lobby);
+          for (const listener of feed.listeners) listener.deliver(lobby);
           armStartTimer(roomId, feed, lobby.meetings.nextChangeAt);
         },
         (error: unknown) => {
@@ -88,6 +92,13 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
           settle(feed, changes, (waiter) => {
             waiter.reject(error);
           });
+          // Readers retry by reading again; subscribers have only this.
+          if (rooms.get(roomId) === feed && feed.listeners.size > 0) {
+            clearTimeout(feed.timer);
+            feed.timer = setTimeout(() => {
+              changed(roomId, feed);
+            }, loadRetryDelayMs);
+          }
         },
       )
       .finally(() => {
@@ -150,6 +161,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
         settle(feed, Number.POSITIVE_INFINITY, (waiter) => {
           waiter.reject(error);
         });
+        for (const listener of feed.listeners) listener.fail(error);
       },
     );
     return feed;
@@ -201,11 +213,12 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     });
   }
 
-  function join(roomId: string, listener: (lobby: RoomLobby) => void): () => void {
+  function join(roomId: string, listener: Listener): () => void {
     const feed = feedOf(roomId);
     feed.listeners.add(listener);
     if (feed.latest !== undefined && feed.latest.changes === feed.changes) {
-      listener(feed.latest.lobby);
+      // Its own object: results are shared per object, and this one is made for this subscriber now.
+      listener.deliver({ ...feed.latest.lobby });
     } else {
       // Events that arrived while nobody listened were counted, not loaded.
       load(roomId, feed);
@@ -218,7 +231,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
 
   return {
     // Only the newest lobby matters to a subscriber that lags behind.
-    roomLobbies: (roomId) => latestValues((deliver) => join(roomId, deliver)),
+    roomLobbies: (roomId) => latestValues((deliver, fail) => join(roomId, { deliver, fail })),
     currentRoomLobby,
     async roomByName(name) {
       const knownId = roomIdsByName.get(name);

@@ -2,7 +2,7 @@
 // start time arriving included), calendarSync every run state, meeting(id) its meeting; in one
 // process on each event bus, and across two API processes and a worker sharing PostgreSQL and Redis.
 import { isDeepStrictEqual } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   dataOf,
   pick,
@@ -14,27 +14,21 @@ import {
   type RecordedSubscription,
 } from '../support/api-client.js';
 import { anyString } from '../support/api-matchers.js';
-import { apiEngineCases, useLobbyApi } from '../support/api-context.js';
+import {
+  apiEngineCases,
+  sharedEngineCases,
+  useApiProcesses,
+  useLobbyApi,
+  type ApiProcessesContext,
+} from '../support/api-context.js';
 import {
   createRoomAs,
   joinMeetingAs,
-  seedLobbyScenario,
-  serveCalendarFeeds,
   startMeetingAs,
   uniqueRoomName,
-  type CalendarFeeds,
   type FeedEvent,
-  type LobbyScenario,
 } from '../support/api-seed.js';
-import {
-  claimRedisDatabase,
-  startApiProcess,
-  startWorkerProcess,
-  type ClaimedRedis,
-  type LobbyProcess,
-  type TestApi,
-} from '../support/api-server.js';
-import { databaseEngines, type TestDatabase } from '../support/database.js';
+import { databaseEngines } from '../support/database.js';
 
 const lobbySubscription = `subscription ($roomName: String!) {
   roomMeetings(roomName: $roomName) {
@@ -99,9 +93,7 @@ function imminentEvent(roomName: string): FeedEvent {
  * The suite both topologies run: `writer` makes changes, `reader` serves the subscriptions (the
  * same API in one process, another process across processes).
  */
-function subscriptionCases(
-  apis: () => { writer: TestApi; reader: TestApi; scenario: LobbyScenario; feeds: CalendarFeeds },
-) {
+function subscriptionCases(apis: () => ApiProcessesContext) {
   it('roomMeetings shares a change between subscribers only where their rights agree', async () => {
     const { writer, reader, scenario } = apis();
     const { owner, participant } = scenario.tokens;
@@ -383,43 +375,7 @@ for (const { open } of pglite)
       });
     });
 
-const postgres = databaseEngines().find(({ engine }) => engine === 'postgres');
-const redisUrl = process.env.REDIS_URL;
-const sharedEngines =
-  postgres === undefined || redisUrl === undefined ? [] : [{ open: postgres.open, redisUrl }];
-
-for (const { open, redisUrl: sharedRedisUrl } of sharedEngines)
+for (const engines of sharedEngineCases())
   describe('subscriptions across two API processes and a worker on postgres and redis', () => {
-    let database: TestDatabase | undefined;
-    let feeds: CalendarFeeds | undefined;
-    let redis: ClaimedRedis | undefined;
-    const processes: LobbyProcess[] = [];
-    let state:
-      | { writer: TestApi; reader: TestApi; scenario: LobbyScenario; feeds: CalendarFeeds }
-      | undefined;
-    beforeAll(async () => {
-      database = await open();
-      feeds = await serveCalendarFeeds();
-      if (database.url === undefined) throw new Error('PostgreSQL databases have a URL');
-      redis = await claimRedisDatabase(sharedRedisUrl);
-      const engines = { databaseUrl: database.url, redisUrl: redis.url };
-      const environment = { CALENDAR_FETCH_ALLOWED_HOSTS: feeds.host };
-      const [writer, reader, worker] = await Promise.all([
-        startApiProcess(engines, environment),
-        startApiProcess(engines, environment),
-        startWorkerProcess(engines, environment),
-      ]);
-      processes.push(writer, reader, worker);
-      state = { writer, reader, feeds, scenario: await seedLobbyScenario(writer.gql, feeds) };
-    }, 120_000);
-    afterAll(async () => {
-      await Promise.all(processes.map((child) => child.stop()));
-      await redis?.release();
-      await feeds?.close();
-      await database?.drop();
-    });
-    subscriptionCases(() => {
-      if (state === undefined) throw new Error('The processes did not start');
-      return state;
-    });
+    subscriptionCases(useApiProcesses(engines));
   });

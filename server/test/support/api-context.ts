@@ -8,13 +8,19 @@ import {
   type LobbyScenario,
 } from './api-seed.js';
 import {
+  claimRedisDatabase,
   inProcessApiEngines,
   redisApiEngines,
+  startApiProcess,
   startInProcessApi,
+  startWorkerProcess,
   type ApiEngines,
+  type ClaimedRedis,
   type InProcessApi,
+  type LobbyProcess,
+  type TestApi,
 } from './api-server.js';
-import type { TestDatabase } from './database.js';
+import { databaseEngines, type TestDatabase } from './database.js';
 import { engineCases, type EngineCase } from './redis.js';
 
 export type LobbyApiContext = {
@@ -85,5 +91,59 @@ export function useLobbyApi(options: LobbyApiOptions): LobbyApiContext {
     get scenario() {
       return current().scenario;
     },
+  };
+}
+
+/** PostgreSQL and Redis for a suite of separate processes: one entry where both are set, else none. */
+export function sharedEngineCases(): { open: () => Promise<TestDatabase>; redisUrl: string }[] {
+  const postgres = databaseEngines().find(({ engine }) => engine === 'postgres');
+  const redisUrl = process.env.REDIS_URL;
+  return postgres === undefined || redisUrl === undefined
+    ? []
+    : [{ open: postgres.open, redisUrl }];
+}
+
+export type ApiProcessesContext = {
+  /** Makes changes; `reader` serves the same database and Redis from another process. */
+  writer: TestApi;
+  reader: TestApi;
+  scenario: LobbyScenario;
+  feeds: CalendarFeeds;
+};
+
+/** Two API processes and a worker sharing one PostgreSQL database and one Redis, per suite. */
+export function useApiProcesses(engines: {
+  open: () => Promise<TestDatabase>;
+  redisUrl: string;
+}): () => ApiProcessesContext {
+  let database: TestDatabase | undefined;
+  let feeds: CalendarFeeds | undefined;
+  let redis: ClaimedRedis | undefined;
+  const processes: LobbyProcess[] = [];
+  let state: ApiProcessesContext | undefined;
+  beforeAll(async () => {
+    database = await engines.open();
+    feeds = await serveCalendarFeeds();
+    if (database.url === undefined) throw new Error('PostgreSQL databases have a URL');
+    redis = await claimRedisDatabase(engines.redisUrl);
+    const shared = { databaseUrl: database.url, redisUrl: redis.url };
+    const environment = { CALENDAR_FETCH_ALLOWED_HOSTS: feeds.host };
+    const [writer, reader, worker] = await Promise.all([
+      startApiProcess(shared, environment),
+      startApiProcess(shared, environment),
+      startWorkerProcess(shared, environment),
+    ]);
+    processes.push(writer, reader, worker);
+    state = { writer, reader, feeds, scenario: await seedLobbyScenario(writer.gql, feeds) };
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(processes.map((child) => child.stop()));
+    await redis?.release();
+    await feeds?.close();
+    await database?.drop();
+  });
+  return () => {
+    if (state === undefined) throw new Error('The processes did not start');
+    return state;
   };
 }

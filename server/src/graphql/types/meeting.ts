@@ -79,6 +79,11 @@ builder.node(MeetingRef, {
   }),
 });
 
+/** Shared lists still hold now (a start time passing counts as a change): clients set their clock by this. */
+function asOfNow(meetings: RoomMeetings, context: Context): RoomMeetings {
+  return { ...meetings, generatedAt: context.deps.now() };
+}
+
 const RoomMeetingsRef = builder.objectRef<RoomMeetings>('RoomMeetings').implement({
   description: "A room's lobby: the two lists never share a meeting; ended ones are in neither",
   fields: (t) => ({
@@ -117,11 +122,8 @@ builder.prismaObjectFields('CalendarEvent', (t) => ({
 builder.prismaObjectFields('Room', (t) => ({
   meetings: t.field({
     type: RoomMeetingsRef,
-    resolve: async (room, _args, context) => ({
-      ...(await context.live.currentRoomLobby(room.id)).meetings,
-      // The lists may be shared from earlier, but they hold now: clients set their clock by this.
-      generatedAt: context.deps.now(),
-    }),
+    resolve: async (room, _args, context) =>
+      asOfNow((await context.live.currentRoomLobby(room.id)).meetings, context),
   }),
 }));
 
@@ -301,7 +303,7 @@ builder.subscriptionFields((t) => ({
       if (room === null) throw new NotFoundError(`No room named "${roomName}"`);
       return context.live.roomLobbies(room.id);
     },
-    resolve: (lobby) => lobby.meetings,
+    resolve: (lobby, _args, context) => asOfNow(lobby.meetings, context),
   }),
   meeting: t.field({
     type: MeetingRef,
