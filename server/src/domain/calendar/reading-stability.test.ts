@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  matchedInWindow,
   readingInputsHash,
   readingStableUntil,
   readingWindow,
@@ -32,10 +33,17 @@ describe('reading stability', () => {
     expect(readingStableUntil([next], window, now)).toEqual(at('2026-03-05T13:30:00Z'));
   });
 
-  it('ends when an occurrence in the window falls an hour behind', () => {
+  it('holds while occurrences leave the window, and counts those still in it', () => {
     const current = span('2026-03-05T11:30:00Z', '2026-03-05T12:15:00Z');
     const later = span('2026-03-07T09:00:00Z', '2026-03-07T10:00:00Z');
-    expect(readingStableUntil([later, current], window, now)).toEqual(at('2026-03-05T13:15:00Z'));
+    const next = span('2026-03-12T13:30:00Z', '2026-03-12T14:00:00Z');
+    expect(readingStableUntil([later, current, next], window, now)).toEqual(
+      at('2026-03-05T13:30:00Z'),
+    );
+    expect(matchedInWindow([current, later, next], window)).toBe(2);
+    // An hour after it ended, the current one has left the window; the next has not come yet.
+    const afterwards = syncWindow(at('2026-03-05T13:20:00Z'), 7);
+    expect(matchedInWindow([current, later, next], afterwards)).toBe(1);
   });
 
   it('ends when the window turns into a new year', () => {

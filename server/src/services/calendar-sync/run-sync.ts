@@ -8,11 +8,13 @@ import {
 } from '../../adapters/safe-fetch/index.js';
 import { diffCounts, diffOccurrences, type OccurrenceDiff } from '../../domain/calendar/diff.js';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
-import type { Occurrence } from '../../domain/calendar/occurrence.js';
+import type { Occurrence, TimeWindow } from '../../domain/calendar/occurrence.js';
 import {
+  matchedInWindow,
   readingInputsHash,
   readingStableUntil,
   readingWindow,
+  type OccurrenceSpan,
 } from '../../domain/calendar/reading-stability.js';
 import { overlapsWindow } from '../../domain/calendar/series.js';
 import {
@@ -150,23 +152,68 @@ function sourceOf(download: Download, feed: FeedState): FeedSource {
   return { kind: 'changed', text, feedHash, validators };
 }
 
-/** What a sync learned from the feed: the writes it owes and the figures of its run. */
+/** What a sync learned from the feed: the writes it owes, the figures of its run, how long it holds. */
 type Reading = {
   diff: OccurrenceDiff;
   eventsInFeed: number;
   eventsMatched: number;
   stableUntil: Date;
+  /** The room's occurrences in the reading window, stored to count them as the window moves. */
+  matchedSpans: OccurrenceSpan[];
 };
+
+/** Spans as stored with the feed: [startMs, endMs] pairs. */
+const storedSpans = z.array(z.tuple([z.number(), z.number()]));
+
+function storeSpans(spans: readonly OccurrenceSpan[]): [number, number][] {
+  return spans.map((span) => [span.startsAt.getTime(), span.endsAt.getTime()]);
+}
+
+function loadSpans(stored: unknown): OccurrenceSpan[] | null {
+  const parsed = storedSpans.safeParse(stored);
+  if (!parsed.success) return null;
+  return parsed.data.map(([startMs, endMs]) => ({
+    startsAt: new Date(startMs),
+    endsAt: new Date(endMs),
+  }));
+}
 
 const nothingToWrite: OccurrenceDiff = { create: [], update: [], restore: [], remove: [] };
 
-/** The figures of the last run that read the feed we still hold: a failed one counted nothing. */
+/** The last run that read the feed we still hold (a failed one counted nothing). */
 async function lastReadingRun(deps: Deps, roomId: string) {
   return deps.prisma.calendarSyncRun.findFirst({
     where: { roomId, status: { in: ['SUCCEEDED', 'UNCHANGED'] } },
     orderBy: { queuedAt: 'desc' },
-    select: { eventsInFeed: true, eventsMatched: true },
+    select: { eventsInFeed: true },
   });
+}
+
+/** The stored reading, while unchanged bytes would still read the same; null when they must be read. */
+function stableReading(
+  feed: FeedState,
+  lastRun: { eventsInFeed: number } | null,
+  inputsHash: string,
+  window: TimeWindow,
+  now: Date,
+): Reading | null {
+  const matchedSpans = loadSpans(feed.readingMatchedSpans);
+  if (
+    lastRun === null ||
+    matchedSpans === null ||
+    feed.readingInputsHash !== inputsHash ||
+    feed.readingStableUntil === null ||
+    now >= feed.readingStableUntil
+  ) {
+    return null;
+  }
+  return {
+    diff: nothingToWrite,
+    eventsInFeed: lastRun.eventsInFeed,
+    eventsMatched: matchedInWindow(matchedSpans, window),
+    stableUntil: feed.readingStableUntil,
+    matchedSpans,
+  };
 }
 
 /** The relevant part stored with the feed's hash: an unchanged feed is read again from it. */
@@ -185,10 +232,10 @@ async function readAndDiff(
   room: Room,
   source: FeedSource,
   lastRun: { eventsInFeed: number } | null,
+  window: TimeWindow,
   now: Date,
 ): Promise<Reading> {
   const { config } = deps;
-  const window = syncWindow(now, config.CALENDAR_LOOKAHEAD_DAYS);
   const readOptions = { window: readingWindow(window), defaultTimezone: room.timezone };
   const reading =
     source.kind === 'changed'
@@ -222,6 +269,7 @@ async function readAndDiff(
       source.kind === 'unchanged' && lastRun !== null ? lastRun.eventsInFeed : reading.eventsInFeed,
     eventsMatched: matched.length,
     stableUntil: readingStableUntil(read, window, now),
+    matchedSpans: read,
   };
 }
 
@@ -240,20 +288,16 @@ async function syncRoom(
   try {
     const source = sourceOf(await download(), feed);
     const now = deps.now();
+    const window = syncWindow(now, config.CALENDAR_LOOKAHEAD_DAYS);
     const inputsHash = readingInputsHash({
       roomUrl: roomUrl(config.PUBLIC_BASE_URL, room.name),
       timezone: room.timezone,
       lookaheadDays: config.CALENDAR_LOOKAHEAD_DAYS,
     });
     const lastRun = source.kind === 'unchanged' ? await lastReadingRun(deps, room.id) : null;
-    // Unchanged bytes read as before until an occurrence enters or leaves the window.
-    const reading: Reading =
-      lastRun !== null &&
-      feed.readingInputsHash === inputsHash &&
-      feed.readingStableUntil !== null &&
-      now < feed.readingStableUntil
-        ? { diff: nothingToWrite, ...lastRun, stableUntil: feed.readingStableUntil }
-        : await readAndDiff(deps, room, source, lastRun, now);
+    const reading =
+      (source.kind === 'unchanged' && stableReading(feed, lastRun, inputsHash, window, now)) ||
+      (await readAndDiff(deps, room, source, lastRun, window, now));
     const counts = diffCounts(reading.diff);
     const changedEvents = counts.created + counts.updated + counts.restored + counts.removed > 0;
     const newFeed = source.kind === 'changed' && {
@@ -269,6 +313,7 @@ async function syncRoom(
           ...source.validators,
           ...newFeed,
           readingStableUntil: reading.stableUntil,
+          readingMatchedSpans: storeSpans(reading.matchedSpans),
           readingInputsHash: inputsHash,
           nextSyncAt: nextSyncAfterSuccess(now, feed.syncIntervalMinutes),
           consecutiveFailures: 0,
