@@ -1,5 +1,6 @@
 // The GraphQL server over HTTP/SSE (yoga) and WebSocket (graphql-ws), with one way to authenticate.
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import { PothosValidationError } from '@pothos/core';
 import type { DocumentNode, execute, GraphQLError, GraphQLSchema, subscribe } from 'graphql';
 import {
   createGraphQLError,
@@ -61,6 +62,8 @@ const jsonBodiesOnly: Plugin = {
 
 const userErrorCodes = [
   [ValidationError, 'BAD_USER_INPUT'],
+  // Arguments Pothos rejects, such as an id of the wrong type or a malformed one.
+  [PothosValidationError, 'BAD_USER_INPUT'],
   [NotFoundError, 'NOT_FOUND'],
   [ForbiddenError, 'FORBIDDEN'],
   [ConflictError, 'CONFLICT'],

@@ -150,6 +150,16 @@ describe('API error masking in production on pglite', () => {
     expect(dataOf(await production.gql(userError))).toEqual({
       startMeeting: { __typename: 'NotFoundError', message: 'There is no room named "nowhere".' },
     });
+    // Ids of the wrong type, or not ids of ours at all, are the caller's mistake: said, not masked.
+    const globalId = (text: string) => Buffer.from(text).toString('base64');
+    for (const id of ['garbage', globalId('Room:not-a-uuid'), globalId('Meeting:1')]) {
+      const wrongId = await production.gql(
+        'mutation ($id: ID!) { deleteRoom(id: $id) { __typename } }',
+        { id },
+      );
+      expect(pick(wrongId.errors, 0, 'extensions', 'code')).toBe('BAD_USER_INPUT');
+      expect(pick(wrongId.errors, 0, 'message')).toMatch(/is not of type: Room/);
+    }
     const unknownRoom = recordSubscription(production.webSocketUrl, {
       query: 'subscription { roomMeetings(roomName: "nowhere") { generatedAt } }',
     });

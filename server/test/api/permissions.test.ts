@@ -33,6 +33,14 @@ const listedRooms: Record<Actor, ListedRoom[]> = {
 
 const eventFields = `id description attendees { email name role participationStatus isOrganizer }`;
 
+/** A global id as Pothos makes them: base64 of "Type:id". */
+const globalId = (typename: string, id: string) =>
+  Buffer.from(`${typename}:${id}`).toString('base64');
+/** The database key inside a global id. */
+const uuidOf = (id: string) => Buffer.from(id, 'base64').toString().split(':')[1] ?? '';
+/** A well-formed key that no row has. */
+const unknownUuid = '00000000-0000-4000-8000-000000000000';
+
 // Plain titles (`on postgres`, not `on 'postgres'`): CI looks for the engine's name.
 for (const { engine, open } of databaseEngines())
   describe(`API permission matrix on ${engine}`, () => {
@@ -127,11 +135,61 @@ for (const { engine, open } of databaseEngines())
           { id: id() },
           actor,
         );
-        if (readsAsManager.has(actor)) {
-          expect(dataOf(response)).toEqual({ node: { __typename: kind, id: id() } });
-        } else {
-          expect(pick(response.data, 'node')).toBeNull();
-        }
+        // Whole bodies: a refusal is a plain null, without an error telling that the object exists.
+        expect(response.body).toEqual({
+          data: { node: readsAsManager.has(actor) ? { __typename: kind, id: id() } : null },
+        });
+      },
+    );
+
+    // Ids that name nothing: answered exactly as an object the viewer may not read (DESIGN §1, §5).
+    const namesNothing = [
+      { kind: 'not base64 of "Type:id"', id: () => 'garbage' },
+      { kind: 'an empty string', id: () => '' },
+      { kind: 'a Room id that is no uuid', id: () => globalId('Room', 'not-a-uuid') },
+      { kind: 'a Meeting id that is no uuid', id: () => globalId('Meeting', 'not-a-uuid') },
+      { kind: 'an unknown type', id: () => globalId('Nope', '1') },
+      { kind: 'the Query type', id: () => globalId('Query', '1') },
+      {
+        kind: 'an object type that is no Node',
+        id: () => globalId('RoomCalendar', uuidOf(context.scenario.sharedRoom.id)),
+      },
+      { kind: 'no Room', id: () => globalId('Room', unknownUuid) },
+      { kind: 'no Meeting', id: () => globalId('Meeting', unknownUuid) },
+      { kind: 'no ApiKey', id: () => globalId('ApiKey', unknownUuid) },
+    ] as const;
+    it.each(actors.flatMap((actor) => namesNothing.map((node) => ({ actor, ...node }))))(
+      'node(id) of $kind: null, without an error ($actor)',
+      async ({ actor, id }) => {
+        const response = await gql(
+          `query ($id: ID!) { node(id: $id) { __typename id } }`,
+          { id: id() },
+          actor,
+        );
+        expect(response.body).toEqual({ data: { node: null } });
+      },
+    );
+
+    it.each(actors)(
+      'nodes(ids): each entry as node(id) answers it, in the order asked, without an error (%s)',
+      async (actor) => {
+        const { scenario } = context;
+        const node = (__typename: string, id: string) => ({ __typename, id });
+        const asked = [
+          { id: scenario.sharedRoom.id, answer: node('Room', scenario.sharedRoom.id) },
+          ...namesNothing.map(({ id }) => ({ id: id(), answer: null })),
+          ...nodeCases.map(({ kind, id }) => ({
+            id: id(),
+            answer: readsAsManager.has(actor) ? node(kind, id()) : null,
+          })),
+          { id: scenario.liveMeetingId, answer: node('Meeting', scenario.liveMeetingId) },
+        ];
+        const response = await gql(
+          `query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`,
+          { ids: asked.map(({ id }) => id) },
+          actor,
+        );
+        expect(response.body).toEqual({ data: { nodes: asked.map(({ answer }) => answer) } });
       },
     );
 

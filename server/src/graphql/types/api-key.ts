@@ -10,7 +10,6 @@ const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
-  runScopesOnType: true,
   authScopes: (key, context) =>
     isAdmin(context.viewer) ||
     (context.viewer.kind === 'user' && context.viewer.userId === key.ownerId),

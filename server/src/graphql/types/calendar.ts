@@ -39,7 +39,6 @@ async function viewerManagesRoom(context: Context, roomId: string): Promise<bool
 
 export const CalendarSyncRunRef = builder.prismaNode('CalendarSyncRun', {
   id: { field: 'id' },
-  runScopesOnType: true,
   authScopes: async (run, context) => viewerManagesRoom(context, run.roomId),
   fields: (t) => ({
     status: t.expose('status', { type: CalendarSyncStatus }),

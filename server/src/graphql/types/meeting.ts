@@ -44,7 +44,13 @@ export const MeetingRef = builder.objectRef<LobbyMeeting>('Meeting');
 
 builder.node(MeetingRef, {
   id: { resolve: (meeting) => meeting.id },
-  loadMany: (ids, context) => loadMeetings(context.prisma, ids),
+  // Pothos pairs results with ids by position: one per id, in their order, null where none.
+  loadMany: async (ids, context) => {
+    const meetings = new Map(
+      (await loadMeetings(context.prisma, ids)).map((meeting) => [meeting.id, meeting]),
+    );
+    return ids.map((id) => meetings.get(id) ?? null);
+  },
   isTypeOf: (value) =>
     typeof value === 'object' &&
     value !== null &&

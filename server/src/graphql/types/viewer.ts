@@ -23,7 +23,6 @@ ViewerRef.implement({
 builder.prismaNode('User', {
   id: { field: 'id' },
   // A user (and their API keys) is visible to themselves and to admins only.
-  runScopesOnType: true,
   authScopes: (user, context) =>
     isAdmin(context.viewer) ||
     (context.viewer.kind === 'user' && context.viewer.userId === user.id),
