@@ -28,7 +28,7 @@ export function createMetrics(
   let reported = 0;
   new Counter({
     name: 'lobby_lobby_loads_total',
-    help: 'RoomMeetings loads made for subscribers (one per room per change)',
+    help: 'Room lobby loads for subscribers and queries (one per room per change)',
     registers: [registry],
     collect() {
       const loads = live.loadCount();
