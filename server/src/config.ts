@@ -43,6 +43,11 @@ const environmentSchema = z.object({
   PUBLIC_BASE_URL: httpUrl.optional(),
   DATABASE_URL: optionalString.pipe(databaseUrl.optional()),
   REDIS_URL: optionalString.pipe(redisUrl.optional()),
+  // Every Redis key, channel and queue starts with it: deployments can share one Redis.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
+    .default('lobby'),
   LOBBY_DATA_DIR: z.string().default('.lobby'),
   CALENDAR_LOOKAHEAD_DAYS: integer(7, 1, 366),
   CALENDAR_FETCH_ALLOWED_HOSTS: commaList,

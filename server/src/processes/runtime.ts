@@ -77,7 +77,7 @@ export async function openRuntime(
     jobs = createInProcessJobQueue({ log });
     locks = createInProcessLocks();
   } else {
-    const redisOptions = { url: config.REDIS_URL, log };
+    const redisOptions = { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, log };
     events = createRedisEventBus(redisOptions);
     jobs = createBullmqJobQueue(redisOptions);
     locks = createRedisLocks(redisOptions);
