@@ -276,7 +276,8 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
       // A lease far beyond the clock's jumps: only the start time may cause a load here.
       const { live, loads, clock } = start({ readLeaseMs: 24 * 60 * 60_000 });
       const room = await seedRoom(prisma);
-      const startsAt = minutesAfter(t0, 10);
+      // Sooner than a query's lobby grows too old (30 s), so the start time alone reloads it.
+      const startsAt = msAfter(t0, 20_000);
       const meeting = await seedMeeting(room, startsAt);
 
       const before = await live.currentRoomLobby(room.id);
@@ -294,6 +295,23 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
       expect(atStart.meetings.nextChangeAt).toBeNull();
       expect(loads()).toBe(2);
       expect(await live.currentRoomLobby(room.id)).toBe(atStart);
+      expect(loads()).toBe(2);
+    });
+
+    it('loads again for a query once the shared lobby is 30 s old, though no event came', async () => {
+      // Pub/sub loses what it sends while a connection is down; a query's lobby is never older.
+      const { live, loads, clock } = start({ readLeaseMs: 24 * 60 * 60_000 });
+      const room = await seedRoom(prisma);
+      const first = await live.currentRoomLobby(room.id);
+      const meeting = await seedMeeting(room, minutesAfter(t0, -1));
+
+      clock.set(msAfter(t0, 29_999));
+      expect(await live.currentRoomLobby(room.id)).toBe(first);
+      clock.set(msAfter(t0, 30_000));
+      expect(lists(await live.currentRoomLobby(room.id))).toEqual({
+        live: [meeting.id],
+        upcoming: [],
+      });
       expect(loads()).toBe(2);
     });
 

@@ -49,7 +49,7 @@ type RoomFeed = {
   listeners: Set<Listener>;
   /** Changes heard of (events, start times); a load reflects every change counted before it began. */
   changes: number;
-  latest: { lobby: RoomLobby; changes: number } | undefined;
+  latest: { lobby: RoomLobby; changes: number; loadedAtMs: number } | undefined;
   loading: boolean;
   waiters: Waiter[];
   lastReadAtMs: number;
@@ -62,6 +62,7 @@ type RoomFeed = {
 const maxTimerDelayMs = 2 ** 31 - 1;
 const defaultReadLeaseMs = 60_000;
 const loadRetryDelayMs = 1_000;
+const maxQueryAgeMs = 30_000;
 
 export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   const { events, loadRoomLobby, findRoomId, now, log } = options;
@@ -82,7 +83,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
             waiter.resolve(lobby);
           });
           if (rooms.get(roomId) !== feed) return;
-          feed.latest = { lobby, changes };
+          feed.latest = { lobby, changes, loadedAtMs: now().getTime() };
           if (lobby.room === null) forgetName(roomId);
           for (const listener of feed.listeners) listener.deliver(lobby);
           armStartTimer(roomId, feed, lobby.meetings.nextChangeAt);
@@ -204,7 +205,10 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     if (latest !== undefined && latest.changes === feed.changes) {
       const { nextChangeAt } = latest.lobby.meetings;
       // The start timer may not have fired yet: the clock alone already changed the lists.
-      if (nextChangeAt === null || now() < nextChangeAt) return Promise.resolve(latest.lobby);
+      const timeChangedIt = nextChangeAt !== null && now() >= nextChangeAt;
+      // Pub/sub drops what it sends while a connection is down: a query's lobby is never older.
+      const tooOld = now().getTime() - latest.loadedAtMs >= maxQueryAgeMs;
+      if (!timeChangedIt && !tooOld) return Promise.resolve(latest.lobby);
       feed.changes += 1;
     }
     return new Promise((resolve, reject) => {
