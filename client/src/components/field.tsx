@@ -1,42 +1,46 @@
-// A labelled form control with its hint and error, wired together for screen readers.
-import { Show, type JSX } from 'solid-js';
+// A labelled form control with its hint and error, wired together for screen readers, and the
+// controls Lobby's forms use, each bound to one field of a form.
+import { Show, splitProps, untrack, type JSX } from 'solid-js';
+import type { FormField } from '../lib/form-action.js';
 
-export function fieldId(formId: string, field: string): string {
-  return `${formId}-${field}`;
-}
-
-/** The aria attributes for the control inside a Field with the same id, hint and error. */
-export function describedBy(
-  id: string,
-  hint: string | undefined,
-  error: string | undefined,
-): { 'aria-describedby': string | undefined; 'aria-invalid': boolean } {
-  const ids = [
-    hint === undefined ? null : `${id}-hint`,
-    error === undefined ? null : `${id}-error`,
-  ];
-  const joined = ids.filter((value) => value !== null).join(' ');
-  return {
-    'aria-describedby': joined === '' ? undefined : joined,
-    'aria-invalid': error !== undefined,
-  };
-}
-
-/** Moves focus to the field a failure is about, so keyboard users land where the fix is. */
-export function focusField(formId: string, field: string | null): void {
-  if (field === null) return;
-  document.getElementById(fieldId(formId, field))?.focus();
-}
+/** What the control inside a Field carries: the Field's id, and its hint and error for screen readers. */
+export type FieldControl = {
+  readonly id: string;
+  readonly 'aria-describedby': string | undefined;
+  readonly 'aria-invalid': boolean;
+};
 
 export function Field(props: {
   id: string;
   label: string;
-  hint?: string;
+  hint?: string | undefined;
   error?: string | undefined;
   /** Checkboxes put their label after the box. */
   inline?: boolean;
-  children: JSX.Element;
+  /** The control, given its attributes: spread them onto it (`<input {...control} />`). */
+  children: JSX.Element | ((control: FieldControl) => JSX.Element);
 }) {
+  // Getters: the control follows the error as it comes and goes.
+  const control: FieldControl = {
+    get id() {
+      return props.id;
+    },
+    get 'aria-describedby'() {
+      const ids = [
+        props.hint === undefined ? null : `${props.id}-hint`,
+        props.error === undefined ? null : `${props.id}-error`,
+      ];
+      const joined = ids.filter((value) => value !== null).join(' ');
+      return joined === '' ? undefined : joined;
+    },
+    get 'aria-invalid'() {
+      return props.error !== undefined;
+    },
+  };
+  const content = () => {
+    const children = props.children;
+    return typeof children === 'function' ? untrack(() => children(control)) : children;
+  };
   const label = () => <label for={props.id}>{props.label}</label>;
   return (
     <div
@@ -47,7 +51,7 @@ export function Field(props: {
       }}
     >
       <Show when={props.inline !== true}>{label()}</Show>
-      {props.children}
+      {content()}
       <Show when={props.inline === true}>{label()}</Show>
       <Show when={props.hint}>
         {(hint) => (
@@ -64,5 +68,94 @@ export function Field(props: {
         )}
       </Show>
     </div>
+  );
+}
+
+/** For keys, addresses and names that must be typed exactly: no autofill, spelling or capitals. */
+export const verbatimText: Pick<
+  JSX.InputHTMLAttributes<HTMLInputElement>,
+  'autocomplete' | 'autocapitalize' | 'spellcheck'
+> = { autocomplete: 'off', autocapitalize: 'none', spellcheck: false };
+
+/** What a text field needs of its form field: null (nothing to edit) shows as empty. */
+type TextFormField = Omit<FormField<string | null>, 'setValue'> & {
+  setValue: (text: string) => void;
+};
+
+/** A one-line text field; other input attributes go to the input. */
+export function TextField(
+  props: Omit<
+    JSX.InputHTMLAttributes<HTMLInputElement>,
+    'id' | 'value' | 'onInput' | 'children'
+  > & {
+    field: TextFormField;
+    label: string;
+    hint?: string;
+    /** Shown right after the input, such as a way to undo. */
+    children?: JSX.Element;
+  },
+) {
+  const [own, input] = splitProps(props, ['field', 'label', 'hint', 'children']);
+  return (
+    <Field {...own.field} label={own.label} hint={own.hint}>
+      {(control) => (
+        <>
+          <input
+            {...control}
+            {...input}
+            value={own.field.value() ?? ''}
+            onInput={(event) => {
+              own.field.setValue(event.currentTarget.value);
+            }}
+          />
+          {own.children}
+        </>
+      )}
+    </Field>
+  );
+}
+
+export function CheckboxField(props: { field: FormField<boolean>; label: string; hint?: string }) {
+  return (
+    <Field {...props.field} label={props.label} hint={props.hint} inline>
+      {(control) => (
+        <input
+          {...control}
+          type="checkbox"
+          checked={props.field.value()}
+          onChange={(event) => {
+            props.field.setValue(event.currentTarget.checked);
+          }}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** Keeps the text as typed: the form's check names what is wrong with it. */
+export function WholeNumberField(props: {
+  field: FormField<string>;
+  label: string;
+  hint: string;
+  min: number;
+  max: number;
+}) {
+  return (
+    <Field {...props.field} label={props.label} hint={props.hint}>
+      {(control) => (
+        <input
+          {...control}
+          type="number"
+          inputmode="numeric"
+          min={props.min}
+          max={props.max}
+          step="1"
+          value={props.field.value()}
+          onInput={(event) => {
+            props.field.setValue(event.currentTarget.value);
+          }}
+        />
+      )}
+    </Field>
   );
 }

@@ -1,15 +1,15 @@
 // Signing in: paste an API key or a JWT, or, where the server allows it, just pick a name.
 import { createQuery, useClient } from '@urql/solid';
-import { createSignal, Show } from 'solid-js';
+import { Show } from 'solid-js';
 import { graphql } from '../graphql/generated/index.js';
 import { authorizationHeader, normalizeToken } from '../lib/auth-token.js';
-import { createAction } from '../lib/create-action.js';
+import { createFormAction, createMutationForm } from '../lib/form-action.js';
 import { fail, succeed } from '../lib/outcome.js';
-import { describeRequestError, runMutation } from '../lib/request.js';
+import { describeRequestError } from '../lib/request.js';
 import { signIn } from '../lib/session-store.js';
 import { ViewerDocument } from '../lib/viewer.js';
-import { describedBy, Field, focusField, fieldId } from './field.js';
-import { Notice } from './notice.js';
+import { ActionForm } from './action-form.js';
+import { TextField, verbatimText } from './field.js';
 
 const DevSignInDocument = graphql(`
   mutation DevSignIn($displayName: String!) {
@@ -18,9 +18,7 @@ const DevSignInDocument = graphql(`
       ... on DevSignInSuccess {
         token
       }
-      ... on Error {
-        message
-      }
+      ...ErrorMessage
     }
   }
 `);
@@ -31,21 +29,25 @@ const DevSignInAvailableDocument = graphql(`
   }
 `);
 
-const TOKEN_FORM = 'sign-in-token';
-const DEV_FORM = 'sign-in-dev';
+const TOKEN_HINT =
+  'An API key, or a token (JWT) from your organisation’s sign-in. Kept in this browser only.';
 
 export function SignInForm() {
   const client = useClient();
   const [availability] = createQuery({ query: DevSignInAvailableDocument });
   const devSignInAvailable = () => availability.data?.devSignInAvailable === true;
-  const [tokenText, setTokenText] = createSignal('');
-  const [displayName, setDisplayName] = createSignal('');
 
   // The token is tried once before it is kept, so a typo is reported here and not on every page.
-  const tokenSignIn = createAction(
-    async (text: string) => {
-      const token = normalizeToken(text);
-      if (token === null) return fail('Paste an API key or a token.', 'token');
+  const tokenSignIn = createFormAction({
+    id: 'sign-in-token',
+    fields: { token: '' },
+    check: ({ token }) => {
+      const normalized = normalizeToken(token);
+      return normalized === null
+        ? fail('Paste an API key or a token.', 'token')
+        : succeed(normalized);
+    },
+    send: async (token) => {
       const response = await client
         .query(
           ViewerDocument,
@@ -63,105 +65,59 @@ export function SignInForm() {
       }
       return succeed(token);
     },
-    ['token'],
-  );
+    onSuccess: signIn,
+  });
 
-  const devSignIn = createAction(
-    (name: string) =>
-      runMutation(
-        client,
-        DevSignInDocument,
-        { displayName: name.trim() },
-        (data) => data.devSignIn,
-        'DevSignInSuccess',
-      ),
-    ['displayName'],
-  );
-
-  const submitToken = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const outcome = await tokenSignIn.submit(tokenText());
-    if (outcome?.ok === true) signIn(outcome.value);
-    else if (outcome !== null) focusField(TOKEN_FORM, outcome.field);
-  };
-
-  const submitDev = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const outcome = await devSignIn.submit(displayName());
-    if (outcome?.ok === true) signIn(outcome.value.token);
-    else if (outcome !== null) focusField(DEV_FORM, outcome.field);
-  };
-
-  const tokenId = fieldId(TOKEN_FORM, 'token');
-  const tokenHint =
-    'An API key, or a token (JWT) from your organisation’s sign-in. Kept in this browser only.';
-  const nameId = fieldId(DEV_FORM, 'displayName');
+  const devSignIn = createMutationForm({
+    id: 'sign-in-dev',
+    fields: { displayName: '' },
+    // Any name will do: the server says what it does not take.
+    check: ({ displayName }) => succeed(displayName.trim()),
+    mutation: DevSignInDocument,
+    variables: (displayName) => ({ displayName }),
+    result: (data) => data.devSignIn,
+    success: 'DevSignInSuccess',
+    onSuccess: (success) => {
+      signIn(success.token);
+    },
+  });
 
   return (
     <section class="card" id="sign-in" aria-labelledby="sign-in-title">
       <h2 id="sign-in-title">Sign in</h2>
       <p>Sign in to create rooms and manage their calendars. Joining a meeting needs no sign-in.</p>
       <Show when={devSignInAvailable()}>
-        <form
+        <ActionForm
+          action={devSignIn}
+          nested
           class="dev-sign-in"
-          onSubmit={(event) => void submitDev(event)}
-          novalidate
-          aria-labelledby="dev-sign-in-title"
+          title="Development sign-in"
+          submitLabel={{ idle: 'Sign in as this name', pending: 'Signing in…' }}
         >
-          <h3 id="dev-sign-in-title">Development sign-in</h3>
           <p>This server runs in development mode: pick any name to sign in as.</p>
-          <Field id={nameId} label="Your name" error={devSignIn.fieldError('displayName')}>
-            <input
-              id={nameId}
-              autocomplete="name"
-              required
-              value={displayName()}
-              onInput={(event) => setDisplayName(event.currentTarget.value)}
-              {...describedBy(nameId, undefined, devSignIn.fieldError('displayName'))}
-            />
-          </Field>
-          <Show when={devSignIn.formError()}>
-            {(message) => <Notice tone="error">{message()}</Notice>}
-          </Show>
-          <button type="submit" class="button" disabled={devSignIn.pending()}>
-            {devSignIn.pending() ? 'Signing in…' : 'Sign in as this name'}
-          </button>
-        </form>
-      </Show>
-      <form
-        onSubmit={(event) => void submitToken(event)}
-        novalidate
-        aria-labelledby="token-sign-in-title"
-      >
-        <h3 id="token-sign-in-title">With an API key or token</h3>
-        <Field
-          id={tokenId}
-          label="API key or token"
-          hint={tokenHint}
-          error={tokenSignIn.fieldError('token')}
-        >
-          <input
-            id={tokenId}
-            type="password"
-            autocomplete="off"
-            spellcheck={false}
-            value={tokenText()}
-            onInput={(event) => setTokenText(event.currentTarget.value)}
-            {...describedBy(tokenId, tokenHint, tokenSignIn.fieldError('token'))}
+          <TextField
+            field={devSignIn.field('displayName')}
+            label="Your name"
+            autocomplete="name"
+            required
           />
-        </Field>
-        <Show when={tokenSignIn.formError()}>
-          {(message) => <Notice tone="error">{message()}</Notice>}
-        </Show>
-        <button
-          type="submit"
-          class="button"
-          classList={{ 'button--secondary': devSignInAvailable() }}
-          disabled={tokenSignIn.pending()}
-        >
-          {tokenSignIn.pending() ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
+        </ActionForm>
+      </Show>
+      <ActionForm
+        action={tokenSignIn}
+        nested
+        title="With an API key or token"
+        submitLabel={{ idle: 'Sign in', pending: 'Signing in…' }}
+        secondary={devSignInAvailable()}
+      >
+        <TextField
+          field={tokenSignIn.field('token')}
+          label="API key or token"
+          hint={TOKEN_HINT}
+          type="password"
+          {...verbatimText}
+        />
+      </ActionForm>
     </section>
   );
 }

@@ -1,5 +1,7 @@
 // A time zone picker over every IANA zone the browser knows.
 import { For } from 'solid-js';
+import type { FormField } from '../lib/form-action.js';
+import { Field } from './field.js';
 
 let knownTimeZones: readonly string[] | undefined;
 
@@ -41,5 +43,15 @@ export function TimeZoneSelect(props: {
         )}
       </For>
     </select>
+  );
+}
+
+export function TimeZoneField(props: { field: FormField<string>; hint?: string }) {
+  return (
+    <Field {...props.field} label="Time zone" hint={props.hint}>
+      {(control) => (
+        <TimeZoneSelect {...control} value={props.field.value()} onChange={props.field.setValue} />
+      )}
+    </Field>
   );
 }

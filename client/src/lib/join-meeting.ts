@@ -27,12 +27,7 @@ const JoinMeetingDocument = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-      }
-      ... on ValidationError {
-        field
-      }
+      ...ErrorMessageAndField
       ... on MeetingEndedError {
         liveMeeting {
           id
@@ -52,9 +47,7 @@ const StartMeetingDocument = graphql(`
           id
         }
       }
-      ... on Error {
-        message
-      }
+      ...ErrorMessage
     }
   }
 `);

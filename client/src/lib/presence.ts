@@ -16,9 +16,7 @@ const MeetingHeartbeatDocument = graphql(`
   mutation MeetingHeartbeat($sessionId: ID!) {
     meetingHeartbeat(sessionId: $sessionId) {
       __typename
-      ... on Error {
-        message
-      }
+      ...ErrorMessage
     }
   }
 `);
@@ -27,9 +25,7 @@ const LeaveMeetingDocument = graphql(`
   mutation LeaveMeeting($sessionId: ID!) {
     leaveMeeting(sessionId: $sessionId) {
       __typename
-      ... on Error {
-        message
-      }
+      ...ErrorMessage
     }
   }
 `);

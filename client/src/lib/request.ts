@@ -1,8 +1,29 @@
 // Running a mutation and reading its typed result union (`FooSuccess | SomeError`) as an Outcome.
 import type { AnyVariables, Client, CombinedError, TypedDocumentNode } from '@urql/core';
+import { graphql } from '../graphql/generated/index.js';
 import { fail, succeed, type Outcome } from './outcome.js';
 
-type Typed = { __typename: string };
+/**
+ * Register the fragments with codegen; mutation documents spread them by name in their result
+ * union: every failure's message, and for the forms, the field a validation error is about.
+ */
+export const ErrorMessageFragmentDocument = graphql(`
+  fragment ErrorMessage on Error {
+    message
+  }
+`);
+
+export const ErrorMessageAndFieldFragmentDocument = graphql(`
+  fragment ErrorMessageAndField on Error {
+    message
+    ... on ValidationError {
+      field
+    }
+  }
+`);
+
+/** A result union's member: what a mutation answers. */
+export type Typed = { __typename: string };
 
 /** Errors the request itself met (network, refused sign-in), in plain words. */
 export function describeRequestError(error: CombinedError | undefined): string {

@@ -1,16 +1,15 @@
 // /: the rooms you can see and a new room for those signed in; the sign-in box for the others.
 import { A, useNavigate } from '@solidjs/router';
-import { createQuery, useClient } from '@urql/solid';
+import { createQuery } from '@urql/solid';
 import { createSignal, For, Show } from 'solid-js';
-import { describedBy, Field, fieldId, focusField } from '../components/field.js';
+import { ActionForm } from '../components/action-form.js';
+import { CheckboxField, Field, TextField, verbatimText } from '../components/field.js';
 import { Loaded } from '../components/loaded.js';
-import { Notice } from '../components/notice.js';
 import { SignInForm } from '../components/sign-in-form.js';
-import { TimeZoneSelect, viewerTimeZone } from '../components/time-zone-select.js';
+import { TimeZoneField, viewerTimeZone } from '../components/time-zone-select.js';
 import { graphql } from '../graphql/generated/index.js';
-import { createAction } from '../lib/create-action.js';
+import { createMutationForm } from '../lib/form-action.js';
 import { usePageTitle } from '../lib/page-title.js';
-import { runMutation } from '../lib/request.js';
 import { createRoomInput } from '../lib/settings-form.js';
 import { useViewer } from '../lib/viewer.js';
 
@@ -45,12 +44,7 @@ const CreateRoomDocument = graphql(`
           name
         }
       }
-      ... on Error {
-        message
-      }
-      ... on ValidationError {
-        field
-      }
+      ...ErrorMessageAndField
     }
   }
 `);
@@ -155,94 +149,41 @@ function RoomsPage(props: {
   );
 }
 
-const CREATE_FORM = 'create-room';
+const NAME_HINT = 'Lower-case letters, digits and hyphens. It becomes the room’s link.';
+const SHARED_HINT = 'Shared rooms are listed to everyone signed in.';
 
 function CreateRoomForm() {
-  const client = useClient();
   const navigate = useNavigate();
-  const [name, setName] = createSignal('');
-  const [isShared, setIsShared] = createSignal(false);
-  const [timezone, setTimezone] = createSignal(viewerTimeZone());
-
-  const create = createAction(async () => {
-    const checked = createRoomInput({ name: name(), isShared: isShared(), timezone: timezone() });
-    if (!checked.ok) return checked;
-    return runMutation(
-      client,
-      CreateRoomDocument,
-      { input: checked.value },
-      (data) => data.createRoom,
-      'CreateRoomSuccess',
-    );
-  }, ['name', 'isShared', 'timezone']);
-
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const outcome = await create.submit();
-    if (outcome === null) return;
+  const create = createMutationForm({
+    id: 'create-room',
+    fields: { name: '', isShared: false, timezone: viewerTimeZone() },
+    check: createRoomInput,
+    mutation: CreateRoomDocument,
+    variables: (input) => ({ input }),
+    result: (data) => data.createRoom,
+    success: 'CreateRoomSuccess',
     // The next step for a new room is its calendar.
-    if (outcome.ok) navigate(`/${outcome.value.room.name}/settings`);
-    else focusField(CREATE_FORM, outcome.field);
-  };
-
-  const ids = {
-    name: fieldId(CREATE_FORM, 'name'),
-    isShared: fieldId(CREATE_FORM, 'isShared'),
-    timezone: fieldId(CREATE_FORM, 'timezone'),
-  };
-  const nameHint = 'Lower-case letters, digits and hyphens. It becomes the room’s link.';
-  const sharedHint = 'Shared rooms are listed to everyone signed in.';
+    onSuccess: (created) => {
+      navigate(`/${created.room.name}/settings`);
+    },
+  });
 
   return (
-    <form
-      class="card"
-      onSubmit={(event) => void submit(event)}
-      novalidate
-      aria-labelledby={`${CREATE_FORM}-title`}
+    <ActionForm
+      action={create}
+      title="Create a room"
+      submitLabel={{ idle: 'Create room', pending: 'Creating…' }}
     >
-      <h2 id={`${CREATE_FORM}-title`}>Create a room</h2>
-      <Field id={ids.name} label="Room name" hint={nameHint} error={create.fieldError('name')}>
-        <input
-          id={ids.name}
-          autocomplete="off"
-          autocapitalize="none"
-          spellcheck={false}
-          required
-          value={name()}
-          onInput={(event) => setName(event.currentTarget.value)}
-          {...describedBy(ids.name, nameHint, create.fieldError('name'))}
-        />
-      </Field>
-      <Field
-        id={ids.isShared}
-        label="Shared room"
-        hint={sharedHint}
-        error={create.fieldError('isShared')}
-        inline
-      >
-        <input
-          id={ids.isShared}
-          type="checkbox"
-          checked={isShared()}
-          onChange={(event) => setIsShared(event.currentTarget.checked)}
-          {...describedBy(ids.isShared, sharedHint, create.fieldError('isShared'))}
-        />
-      </Field>
-      <Field id={ids.timezone} label="Time zone" error={create.fieldError('timezone')}>
-        <TimeZoneSelect
-          id={ids.timezone}
-          value={timezone()}
-          onChange={setTimezone}
-          {...describedBy(ids.timezone, undefined, create.fieldError('timezone'))}
-        />
-      </Field>
-      <Show when={create.formError()}>
-        {(message) => <Notice tone="error">{message()}</Notice>}
-      </Show>
-      <button type="submit" class="button" disabled={create.pending()}>
-        {create.pending() ? 'Creating…' : 'Create room'}
-      </button>
-    </form>
+      <TextField
+        field={create.field('name')}
+        label="Room name"
+        hint={NAME_HINT}
+        {...verbatimText}
+        required
+      />
+      <CheckboxField field={create.field('isShared')} label="Shared room" hint={SHARED_HINT} />
+      <TimeZoneField field={create.field('timezone')} />
+    </ActionForm>
   );
 }
 
@@ -264,9 +205,7 @@ function OpenRoomForm() {
       <Field id={id} label="Room name">
         <input
           id={id}
-          autocomplete="off"
-          autocapitalize="none"
-          spellcheck={false}
+          {...verbatimText}
           value={name()}
           onInput={(event) => setName(event.currentTarget.value)}
         />

@@ -2,7 +2,7 @@
 import { A, Navigate, useParams } from '@solidjs/router';
 import { createQuery, createSubscription } from '@urql/solid';
 import { For, Show } from 'solid-js';
-import { describedBy, Field } from '../components/field.js';
+import { Field } from '../components/field.js';
 import { JoinFailure } from '../components/join-failure.js';
 import { Loaded } from '../components/loaded.js';
 import { MeetingCard } from '../components/meeting-card.js';
@@ -87,8 +87,6 @@ function Lobby(props: { room: LobbyRoom }) {
   );
   const lobby = () => meetings.data?.roomMeetings;
   const offline = () => connection.connectionState() === 'offline';
-  const guestNameId = 'lobby-guest-name';
-  const guestNameHint = 'Shown to the others in the meeting.';
 
   return (
     <div class="lobby">
@@ -106,21 +104,22 @@ function Lobby(props: { room: LobbyRoom }) {
 
       <Show when={viewer()?.isSignedIn !== true}>
         <Field
-          id={guestNameId}
+          id="lobby-guest-name"
           label="Your name (optional)"
-          hint={guestNameHint}
+          hint="Shown to the others in the meeting."
           error={joiner.fieldError('displayName')}
         >
-          <input
-            id={guestNameId}
-            autocomplete="name"
-            maxLength={80}
-            value={guestName() ?? ''}
-            onChange={(event) => {
-              setGuestName(event.currentTarget.value.trim() || null);
-            }}
-            {...describedBy(guestNameId, guestNameHint, joiner.fieldError('displayName'))}
-          />
+          {(control) => (
+            <input
+              {...control}
+              autocomplete="name"
+              maxLength={80}
+              value={guestName() ?? ''}
+              onChange={(event) => {
+                setGuestName(event.currentTarget.value.trim() || null);
+              }}
+            />
+          )}
         </Field>
       </Show>
 

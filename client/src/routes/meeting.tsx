@@ -48,9 +48,7 @@ const EndMeetingDocument = graphql(`
   mutation EndMeeting($meetingId: ID!) {
     endMeeting(meetingId: $meetingId) {
       __typename
-      ... on Error {
-        message
-      }
+      ...ErrorMessage
     }
   }
 `);

@@ -50,9 +50,7 @@ const DeleteRoomDocument = graphql(`
   mutation DeleteRoom($id: ID!) {
     deleteRoom(id: $id) {
       __typename
-      ... on Error {
-        message
-      }
+      ...ErrorMessage
     }
   }
 `);

@@ -50,9 +50,7 @@ const SyncRoomCalendarDocument = graphql(`
           ...SyncRunDetails
         }
       }
-      ... on Error {
-        message
-      }
+      ...ErrorMessage
       ... on RateLimitedError {
         retryAfterSeconds
       }
