@@ -83,8 +83,8 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
             waiter.resolve(lobby);
           });
           if (rooms.get(roomId) !== feed) return;
+          if (lobby.room === null) forgetName(roomId, feed);
           feed.latest = { lobby, changes, loadedAtMs: now().getTime() };
-          if (lobby.room === null) forgetName(roomId);
           for (const listener of feed.listeners) listener.deliver(lobby);
           armStartTimer(roomId, feed, lobby.meetings.nextChangeAt);
         },
@@ -171,7 +171,7 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   async function drop(roomId: string, feed: RoomFeed): Promise<void> {
     if (rooms.get(roomId) !== feed) return;
     rooms.delete(roomId);
-    forgetName(roomId);
+    forgetName(roomId, feed);
     clearTimeout(feed.timer);
     await feed.subscribed.then(
       (unsubscribe) => unsubscribe(),
@@ -179,10 +179,10 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     );
   }
 
-  function forgetName(roomId: string): void {
-    for (const [name, id] of roomIdsByName) {
-      if (id === roomId) roomIdsByName.delete(name);
-    }
+  /** A name is only ever remembered for a room the feed has loaded, so its lobby knows the name. */
+  function forgetName(roomId: string, feed: RoomFeed): void {
+    const name = feed.latest?.lobby.room?.name;
+    if (name !== undefined && roomIdsByName.get(name) === roomId) roomIdsByName.delete(name);
   }
 
   function isIdle(feed: RoomFeed): boolean {

@@ -295,9 +295,9 @@ async function syncRoom(
       lookaheadDays: config.CALENDAR_LOOKAHEAD_DAYS,
     });
     const lastRun = source.kind === 'unchanged' ? await lastReadingRun(deps, room.id) : null;
-    const reading =
-      (source.kind === 'unchanged' && stableReading(feed, lastRun, inputsHash, window, now)) ||
-      (await readAndDiff(deps, room, source, lastRun, window, now));
+    // Changed bytes have no last run to lean on (null), so they are always read.
+    const stable = stableReading(feed, lastRun, inputsHash, window, now);
+    const reading = stable ?? (await readAndDiff(deps, room, source, lastRun, window, now));
     const counts = diffCounts(reading.diff);
     const changedEvents = counts.created + counts.updated + counts.restored + counts.removed > 0;
     const newFeed = source.kind === 'changed' && {
@@ -312,9 +312,12 @@ async function syncRoom(
         data: {
           ...source.validators,
           ...newFeed,
-          readingStableUntil: reading.stableUntil,
-          readingMatchedSpans: storeSpans(reading.matchedSpans),
-          readingInputsHash: inputsHash,
+          // A reused reading is stored already.
+          ...(stable === null && {
+            readingStableUntil: reading.stableUntil,
+            readingMatchedSpans: storeSpans(reading.matchedSpans),
+            readingInputsHash: inputsHash,
+          }),
           nextSyncAt: nextSyncAfterSuccess(now, feed.syncIntervalMinutes),
           consecutiveFailures: 0,
           lastSyncRunId: runId,
