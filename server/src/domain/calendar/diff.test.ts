@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffCounts, diffOccurrences, type OccurrenceDiff, type StoredOccurrence } from './diff.js';
-import type { Occurrence, TimeWindow } from './occurrence.js';
+import type { Occurrence, TimeWindow } from './read-feed.js';
 
 const now = new Date('2026-03-10T12:00:00Z');
 const window: TimeWindow = {

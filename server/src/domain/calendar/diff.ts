@@ -1,5 +1,5 @@
 // What a sync must write: stored occurrence rows compared with the feed's occurrences (DESIGN §3).
-import type { Occurrence, TimeWindow } from './occurrence.js';
+import type { Occurrence, TimeWindow } from './read-feed.js';
 
 export type StoredOccurrence = {
   id: string;

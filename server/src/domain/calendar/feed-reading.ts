@@ -1,5 +1,5 @@
 // What reading a feed produces besides occurrences: what was left out and why, in words.
-import type { Occurrence, TimeWindow } from './occurrence.js';
+import type { Occurrence, TimeWindow } from './events/occurrence.js';
 
 export type FeedWarning = {
   /** Stable identifier of the kind of surprise, e.g. 'timezone-unknown'. */

@@ -1,5 +1,5 @@
 // Does a calendar occurrence point at a room? (DESIGN §3, "Matching an event to a room")
-import type { Occurrence } from './occurrence.js';
+import type { Occurrence } from './read-feed.js';
 
 export type MatchableOccurrence = Pick<Occurrence, 'location' | 'description' | 'links'>;
 

@@ -6,7 +6,7 @@ import {
   type ExpectedEntry,
   type ExpectedOccurrence,
 } from '../../../test/support/ics-fixtures.js';
-import type { Occurrence } from './occurrence.js';
+import type { Occurrence } from './read-feed.js';
 import { readFeed, type FeedReading } from './read-feed.js';
 
 const expected = loadExpectedOccurrences();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { icsCalendar, icsEvent } from '../../../test/support/ics-builder.js';
 import { readIcsFixture } from '../../../test/support/ics-fixtures.js';
 import { readFeed, type FeedReading, type ReadFeedOptions } from './read-feed.js';
-import { MAX_OCCURRENCES_PER_SERIES } from './series.js';
+import { MAX_OCCURRENCES_PER_SERIES } from './events/series.js';
 
 const JANUARY_2025 = {
   from: new Date('2025-01-01T00:00:00Z'),

@@ -5,8 +5,8 @@ import {
   readEvent,
   type EventReadContext,
   type ParsedEvent,
-} from './event-component.js';
-import { isVolatileProperty } from './feed-hash.js';
+} from './events/event-component.js';
+import { isVolatileProperty } from './ics/feed-hash.js';
 import type { FeedReading, FeedWarning, ReadFeedOptions, SkippedEvent } from './feed-reading.js';
 import {
   readComponent,
@@ -14,21 +14,24 @@ import {
   type ComponentBlock,
   type ComponentContent,
   type FeedStructure,
-} from './feed-structure.js';
-import { unescapeText } from './ics-lines.js';
-import { parseDateTimeText } from './ics-values.js';
-import type { Occurrence } from './occurrence.js';
-import { selectRelevantEvents } from './relevant-ics.js';
-import { readSeries, type OccurrenceDraft, type SeriesOptions } from './series.js';
-import { canonicalIanaZone, wallClockToInstant } from './time-zones.js';
-import { readTimezoneDefinition } from './vtimezone.js';
-import { createZoneResolver, type ZoneResolver } from './zone-resolver.js';
+} from './ics/feed-structure.js';
+import { unescapeText } from './ics/ics-lines.js';
+import { parseDateTimeText } from './ics/ics-values.js';
+import type { Occurrence } from './events/occurrence.js';
+import { selectRelevantEvents } from './ics/relevant-ics.js';
+import { readSeries, type OccurrenceDraft, type SeriesOptions } from './events/series.js';
+import { canonicalIanaZone, wallClockToInstant } from './time-zones/time-zones.js';
+import { readTimezoneDefinition } from './time-zones/vtimezone.js';
+import { createZoneResolver, type ZoneResolver } from './time-zones/zone-resolver.js';
 
-export { decodeFeedBytes } from './feed-bytes.js';
-export { normalizedFeedHash } from './feed-hash.js';
+export { decodeFeedBytes } from './ics/feed-bytes.js';
+export { normalizedFeedHash } from './ics/feed-hash.js';
 export type { FeedReading, FeedWarning, ReadFeedOptions, SkippedEvent } from './feed-reading.js';
-export { FeedParseError } from './feed-structure.js';
-export { extractRelevantIcs } from './relevant-ics.js';
+export { FeedParseError } from './ics/feed-structure.js';
+export { extractRelevantIcs } from './ics/relevant-ics.js';
+export type { Attendee, Occurrence, TimeWindow } from './events/occurrence.js';
+export { overlapsWindow } from './events/series.js';
+export { DAY_MS } from './time-zones/time-zones.js';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -2,9 +2,7 @@
 // (DESIGN §3, fetching 4): until an occurrence enters the window, a sync of the same bytes has
 // nothing to write, and what it matched is the stored spans still in the window.
 import { createHash } from 'node:crypto';
-import type { TimeWindow } from './occurrence.js';
-import { overlapsWindow } from './series.js';
-import { DAY_MS } from './time-zones.js';
+import { DAY_MS, overlapsWindow, type TimeWindow } from './read-feed.js';
 
 /** How far past the window a sync reads, to see which occurrence enters the window next. */
 export const STABILITY_HORIZON_MS = 7 * DAY_MS;

@@ -1,6 +1,6 @@
 import { canReadAsManager } from '../../domain/access.js';
 import { topics } from '../../domain/events.js';
-import type { Attendee } from '../../domain/calendar/occurrence.js';
+import type { Attendee } from '../../domain/calendar/read-feed.js';
 import { setRoomCalendar } from '../../services/calendar-sync/feed-settings.js';
 import { requestCalendarSync } from '../../services/calendar-sync/request-sync.js';
 import { runAtState } from '../../services/calendar-sync/runs.js';

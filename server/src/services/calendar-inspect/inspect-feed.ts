@@ -2,8 +2,12 @@
 // feed without storing anything (DESIGN §3; the feed inspector of the CLI and of GraphQL).
 import { safeFetch } from '../../adapters/safe-fetch/index.js';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
-import type { TimeWindow } from '../../domain/calendar/occurrence.js';
-import { decodeFeedBytes, readFeed, type SkippedEvent } from '../../domain/calendar/read-feed.js';
+import {
+  decodeFeedBytes,
+  readFeed,
+  type SkippedEvent,
+  type TimeWindow,
+} from '../../domain/calendar/read-feed.js';
 import { lobbyVersion } from '../../version.js';
 
 export type InspectedOccurrence = {

@@ -3,8 +3,12 @@
 // also when an unchanged feed is re-read from its stored relevant part as the window moves.
 import { describe, expect, it } from 'vitest';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
-import type { Occurrence } from '../../domain/calendar/occurrence.js';
-import { decodeFeedBytes, FeedParseError, readFeed } from '../../domain/calendar/read-feed.js';
+import {
+  decodeFeedBytes,
+  FeedParseError,
+  readFeed,
+  type Occurrence,
+} from '../../domain/calendar/read-feed.js';
 import { syncWindow } from '../../domain/calendar/sync-schedule.js';
 import type { CalendarEvent } from '../../generated/prisma/client.js';
 import {

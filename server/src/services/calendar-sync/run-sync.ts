@@ -8,7 +8,6 @@ import {
 } from '../../adapters/safe-fetch/index.js';
 import { diffCounts, diffOccurrences, type OccurrenceDiff } from '../../domain/calendar/diff.js';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
-import type { Occurrence, TimeWindow } from '../../domain/calendar/occurrence.js';
 import {
   matchedInWindow,
   readingInputsHash,
@@ -16,13 +15,15 @@ import {
   readingWindow,
   type OccurrenceSpan,
 } from '../../domain/calendar/reading-stability.js';
-import { overlapsWindow } from '../../domain/calendar/series.js';
 import {
   decodeFeedBytes,
   extractRelevantIcs,
   FeedParseError,
   normalizedFeedHash,
+  overlapsWindow,
   readFeed,
+  type Occurrence,
+  type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
 import {
   nextSyncAfterFailure,

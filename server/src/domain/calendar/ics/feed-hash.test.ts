@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { icsCalendar, icsEvent } from '../../../test/support/ics-builder.js';
+import { icsCalendar, icsEvent } from '../../../../test/support/ics-builder.js';
 import { normalizedFeedHash } from './feed-hash.js';
 
 const feed = (...lines: string[]) =>

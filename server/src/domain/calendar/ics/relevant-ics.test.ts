@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { icsCalendar, icsEvent, largeFeed } from '../../../test/support/ics-builder.js';
-import { readIcsFixture } from '../../../test/support/ics-fixtures.js';
+import { icsCalendar, icsEvent, largeFeed } from '../../../../test/support/ics-builder.js';
+import { readIcsFixture } from '../../../../test/support/ics-fixtures.js';
 import { scanFeed } from './feed-structure.js';
-import { extractRelevantIcs, readFeed, type ReadFeedOptions } from './read-feed.js';
+import { extractRelevantIcs, readFeed, type ReadFeedOptions } from '../read-feed.js';
 
 const HOST = 'lobby.example.com';
 

@@ -1,9 +1,9 @@
 // One VEVENT read into typed values: its span, recurrence, overrides' RECURRENCE-ID and content.
 import { readPeople } from './attendees.js';
-import type { FeedWarning } from './feed-reading.js';
-import type { ComponentContent } from './feed-structure.js';
-import { unescapeText, type ContentLine } from './ics-lines.js';
-import { parseDateTimeText, parseDurationMs } from './ics-values.js';
+import type { FeedWarning } from '../feed-reading.js';
+import type { ComponentContent } from '../ics/feed-structure.js';
+import { unescapeText, type ContentLine } from '../ics/ics-lines.js';
+import { parseDateTimeText, parseDurationMs } from '../ics/ics-values.js';
 import type { Attendee } from './occurrence.js';
 import { readRecurrenceRule, type RecurrenceRule, type TimePoint } from './recurrence-rules.js';
 import {
@@ -13,7 +13,7 @@ import {
   formatDate,
   startOfDate,
   wallClockToInstant,
-} from './time-zones.js';
+} from '../time-zones/time-zones.js';
 
 /** A start and how long it lasts; the duration is null when the component gave no end. */
 export type Span =

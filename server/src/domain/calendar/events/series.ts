@@ -1,7 +1,7 @@
 // The components sharing one UID become occurrences in the window: the newest master is expanded
 // (DTSTART, RRULE, RDATE minus EXDATE), RECURRENCE-ID overrides replace or add instances.
 import type { EventContent, ParsedEvent, Span } from './event-component.js';
-import type { FeedWarning } from './feed-reading.js';
+import type { FeedWarning } from '../feed-reading.js';
 import type { TimeWindow } from './occurrence.js';
 import type { RecurrenceRule, TimePoint } from './recurrence-rules.js';
 import {
@@ -13,7 +13,7 @@ import {
   localDate,
   startOfDate,
   wallClockToInstant,
-} from './time-zones.js';
+} from '../time-zones/time-zones.js';
 
 /** An occurrence before its content hash: what a series yields for one instance. */
 export type OccurrenceDraft = {

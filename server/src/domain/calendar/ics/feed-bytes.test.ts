@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readIcsFixtureBytes } from '../../../test/support/ics-fixtures.js';
+import { readIcsFixtureBytes } from '../../../../test/support/ics-fixtures.js';
 import { decodeFeedBytes } from './feed-bytes.js';
 
 const text = 'BEGIN:VCALENDAR\r\nSUMMARY:Zähne putzen – 5 €\r\n';

@@ -1,5 +1,5 @@
 // ORGANIZER and ATTENDEE properties as people (DESIGN §3.6).
-import type { ContentLine } from './ics-lines.js';
+import type { ContentLine } from '../ics/ics-lines.js';
 import type { Attendee } from './occurrence.js';
 
 function emailOf(address: string): string | null {

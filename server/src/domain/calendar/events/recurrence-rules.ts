@@ -1,7 +1,12 @@
 // RRULE values, checked here and enumerated by node-ical (its rrule-temporal engine keeps DST right).
 import ical, { type CalendarResponse, type RRule, type VEvent } from 'node-ical';
-import { parseDateTimeText, type DateTimeText } from './ics-values.js';
-import { formatDate, instantToWallClock, isFixedOffsetZone, type WallClock } from './time-zones.js';
+import { parseDateTimeText, type DateTimeText } from '../ics/ics-values.js';
+import {
+  formatDate,
+  instantToWallClock,
+  isFixedOffsetZone,
+  type WallClock,
+} from '../time-zones/time-zones.js';
 
 /** The start of something: a calendar date, or an instant with the zone its wall clock lives in. */
 export type TimePoint =

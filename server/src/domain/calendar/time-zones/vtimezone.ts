@@ -1,7 +1,7 @@
 // Custom VTIMEZONE definitions ("US-Eastern", "Customized Time Zone 1"): their transitions, and the
 // IANA zone that follows the same rules, so that recurring series keep DST right (RFC 5545 §3.6.5).
-import type { ComponentContent } from './feed-structure.js';
-import { parseDateTimeText } from './ics-values.js';
+import type { ComponentContent } from '../ics/feed-structure.js';
+import { parseDateTimeText } from '../ics/ics-values.js';
 import {
   offsetZone,
   parseUtcOffset,

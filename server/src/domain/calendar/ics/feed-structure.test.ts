@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { icsCalendar, icsEvent } from '../../../test/support/ics-builder.js';
-import { readIcsFixture } from '../../../test/support/ics-fixtures.js';
-import { FeedParseError, readFeed } from './read-feed.js';
+import { icsCalendar, icsEvent } from '../../../../test/support/ics-builder.js';
+import { readIcsFixture } from '../../../../test/support/ics-fixtures.js';
+import { FeedParseError, readFeed } from '../read-feed.js';
 
 const options = {
   window: { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2030-01-01T00:00:00Z') },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ComponentContent } from './feed-structure.js';
-import { parseContentLine, type ContentLine } from './ics-lines.js';
+import type { ComponentContent } from '../ics/feed-structure.js';
+import { parseContentLine, type ContentLine } from '../ics/ics-lines.js';
 import {
   canonicalIanaZone,
   wallClockToInstant,

@@ -1,5 +1,5 @@
 // Turns a TZID as feeds write it into a zone the arithmetic understands, saying when it had to guess.
-import type { FeedWarning } from './feed-reading.js';
+import type { FeedWarning } from '../feed-reading.js';
 import { zoneFromName, zoneFromOffsetLabel } from './time-zones.js';
 import { matchTimezoneDefinition, type TimezoneDefinition } from './vtimezone.js';
 

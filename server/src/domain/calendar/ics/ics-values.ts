@@ -1,5 +1,5 @@
 // Value types of RFC 5545 §3.3 that the reader needs: DATE, DATE-TIME and DURATION.
-import type { WallClock } from './time-zones.js';
+import type { WallClock } from '../time-zones/time-zones.js';
 
 export type DateTimeText =
   { kind: 'date'; clock: WallClock } | { kind: 'date-time'; clock: WallClock; isUtc: boolean };
