@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Context } from '../graphql/context.js';
+import type { Log } from '../processes/runtime.js';
 import type { Metrics } from './metrics.js';
 
 export type ReadinessCheck = () => Promise<Record<string, string>>;
@@ -18,6 +19,7 @@ export type HttpServerOptions = {
   metrics: Metrics;
   /** The built client (client/dist), served with a fallback to index.html for client routes. */
   clientDirectory: string | undefined;
+  log: Log;
 };
 
 export type HttpServer = {
@@ -42,12 +44,20 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
+/** The request target's path, or undefined when the target is not a URL (a hostile request line). */
+function requestPathname(request: IncomingMessage): string | undefined {
+  try {
+    return decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+  } catch {
+    return undefined;
+  }
+}
+
 async function serveClient(
   clientDirectory: string,
-  request: IncomingMessage,
+  urlPath: string,
   response: ServerResponse,
 ): Promise<void> {
-  const urlPath = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
   const candidate = path.join(clientDirectory, path.normalize(urlPath));
   const insideClient = candidate.startsWith(clientDirectory + path.sep);
   const file =
@@ -64,41 +74,62 @@ async function serveClient(
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const { yoga, checkReadiness, clientDirectory, metrics } = options;
-  const server = createServer((request, response) => {
-    const pathname = new URL(request.url ?? '/', 'http://x').pathname;
+  const { yoga, checkReadiness, clientDirectory, metrics, log } = options;
+  async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const pathname = requestPathname(request);
+    if (pathname === undefined) {
+      sendJson(response, 400, { error: 'Bad request target' });
+      return;
+    }
     if (pathname === '/health') {
       sendJson(response, 200, { status: 'ok' });
       return;
     }
     if (pathname === '/ready') {
-      void checkReadiness().then((checks) => {
-        const ready = Object.values(checks).every((state) => state === 'ok');
-        sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
-      });
+      const checks = await checkReadiness();
+      const ready = Object.values(checks).every((state) => state === 'ok');
+      sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
       return;
     }
     if (pathname === '/metrics') {
-      void metrics.render().then((text) => {
-        response.writeHead(200, { 'content-type': metrics.contentType });
-        response.end(text);
-      });
+      const text = await metrics.render();
+      response.writeHead(200, { 'content-type': metrics.contentType });
+      response.end(text);
       return;
     }
     if (pathname.startsWith(yoga.graphqlEndpoint) || clientDirectory === undefined) {
-      void yoga(request, response);
+      await yoga(request, response);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       sendJson(response, 405, { error: 'Method not allowed' });
       return;
     }
-    serveClient(clientDirectory, request, response).catch(() => {
+    await serveClient(clientDirectory, pathname, response).catch(() => {
       if (!response.headersSent) sendJson(response, 404, { error: 'Not found' });
       else response.destroy();
     });
+  }
+  const server = createServer((request, response) => {
+    // No request may end the process: whatever escapes a handler answers 500 and is logged.
+    handleRequest(request, response).catch((error: unknown) => {
+      log(`HTTP ${request.method ?? '?'} request failed`, error);
+      if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });
+      else response.destroy();
+    });
+  });
+  server.on('clientError', (error, socket) => {
+    const status =
+      'code' in error && error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+    else socket.destroy();
   });
   const webSockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  webSockets.on('error', (error) => {
+    log('WebSocket server error', error);
+  });
   return {
     server,
     webSockets,

@@ -58,6 +58,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     checkReadiness: () => runtime.checkReadiness(),
     metrics: createMetrics(live),
     clientDirectory: existsSync(path.join(clientDist, 'index.html')) ? clientDist : undefined,
+    log,
   });
   const webSocketGraphql = attachWebSocketGraphql(http.webSockets, yoga, {
     schema,
