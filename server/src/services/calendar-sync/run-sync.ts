@@ -1,46 +1,38 @@
 // Running calendar syncs (the worker's job): one download per feed URL, then, per room and under
 // the room's lock: read, match, diff, write, record the run — a failure changes nothing stored.
 import { z } from 'zod';
-import {
-  safeFetch,
-  SafeFetchError,
-  type SafeFetchResult,
-} from '../../adapters/safe-fetch/index.js';
-import { diffCounts, diffOccurrences, type OccurrenceDiff } from '../../domain/calendar/diff.js';
+import { safeFetch, type SafeFetchResult } from '../../adapters/safe-fetch/index.js';
+import { diffCounts, diffOccurrences } from '../../domain/calendar/diff.js';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
 import {
-  matchedInWindow,
   readingInputsHash,
   readingStableUntil,
   readingWindow,
-  type OccurrenceSpan,
 } from '../../domain/calendar/reading-stability.js';
 import {
   decodeFeedBytes,
   extractRelevantIcs,
-  FeedParseError,
   normalizedFeedHash,
   overlapsWindow,
   readFeed,
-  type Occurrence,
   type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
-import {
-  nextSyncAfterFailure,
-  nextSyncAfterSuccess,
-  syncWindow,
-} from '../../domain/calendar/sync-schedule.js';
+import { syncWindow } from '../../domain/calendar/sync-schedule.js';
 import { roomUrl } from '../../domain/rooms/room-name.js';
 import { withLock } from '../../engines/with-lock.js';
-import type {
-  CalendarFeed,
-  CalendarSyncErrorCode,
-  Prisma,
-  Room,
-} from '../../generated/prisma/client.js';
+import type { Room } from '../../generated/prisma/client.js';
 import { lobbyVersion } from '../../version.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { publishRunChanged, pruneRuns, updateQueuedRun, updateRun } from './runs.js';
+import {
+  lastReadingRun,
+  stableReading,
+  storedRelevantIcs,
+  type FeedState,
+  type Reading,
+} from './stored-reading.js';
+import { SyncFailure, toSyncFailure } from './sync-failure.js';
+import { commitSuccess, recordFailure } from './write-result.js';
 
 export const calendarSyncJobData = z.object({ runIds: z.array(z.uuid()).min(1) });
 
@@ -52,73 +44,8 @@ type Log = (message: string, error?: unknown) => void;
 
 type Download = SafeFetchResult;
 
-class SyncFailure extends Error {
-  constructor(
-    readonly code: CalendarSyncErrorCode,
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
-
-function toSyncFailure(error: unknown): SyncFailure {
-  if (error instanceof SyncFailure) return error;
-  if (error instanceof SafeFetchError) {
-    return new SyncFailure(error.code, error.message, error.retryAfterSeconds);
-  }
-  if (error instanceof FeedParseError) {
-    return new SyncFailure('PARSE_FAILED', `The feed could not be read: ${error.message}`);
-  }
-  return new SyncFailure('INTERNAL', 'An internal error stopped this sync; it will be retried');
-}
-
 function userAgent(publicBaseUrl: string): string {
   return `Lobby/${lobbyVersion} (calendar sync; +${publicBaseUrl})`;
-}
-
-function toRow(occurrence: Occurrence) {
-  return {
-    uid: occurrence.uid,
-    recurrenceId: occurrence.recurrenceId,
-    title: occurrence.title,
-    description: occurrence.description,
-    location: occurrence.location,
-    startsAt: occurrence.startsAt,
-    endsAt: occurrence.endsAt,
-    isAllDay: occurrence.isAllDay,
-    startDate: occurrence.startDate,
-    endDate: occurrence.endDate,
-    status: occurrence.status,
-    organizer: occurrence.organizer ?? undefined,
-    attendees: occurrence.attendees,
-    contentHash: occurrence.contentHash,
-  };
-}
-
-async function writeDiff(
-  transaction: Prisma.TransactionClient,
-  roomId: string,
-  diff: OccurrenceDiff,
-  now: Date,
-): Promise<void> {
-  if (diff.create.length > 0) {
-    await transaction.calendarEvent.createMany({
-      data: diff.create.map((occurrence) => ({ roomId, ...toRow(occurrence) })),
-    });
-  }
-  for (const { id, occurrence } of [...diff.update, ...diff.restore]) {
-    await transaction.calendarEvent.update({
-      where: { id },
-      data: { ...toRow(occurrence), deletedAt: null },
-    });
-  }
-  if (diff.remove.length > 0) {
-    await transaction.calendarEvent.updateMany({
-      where: { id: { in: diff.remove } },
-      data: { deletedAt: now },
-    });
-  }
 }
 
 /** The HTTP validators of the body we now hold; null after a 304 (the stored ones still hold). */
@@ -128,9 +55,6 @@ type Validators = { etag: string | null; lastModified: string | null } | null;
 type FeedSource =
   | { kind: 'changed'; text: string; feedHash: string; validators: Validators }
   | { kind: 'unchanged'; validators: Validators };
-
-/** The feed row a sync starts from; the stored relevant part is loaded only when it is read. */
-type FeedState = Omit<CalendarFeed, 'relevantIcs'>;
 
 function sourceOf(download: Download, feed: FeedState): FeedSource {
   if (download.kind === 'not-modified') {
@@ -151,80 +75,6 @@ function sourceOf(download: Download, feed: FeedState): FeedSource {
     return { kind: 'unchanged', validators };
   }
   return { kind: 'changed', text, feedHash, validators };
-}
-
-/** What a sync learned from the feed: the writes it owes, the figures of its run, how long it holds. */
-type Reading = {
-  diff: OccurrenceDiff;
-  eventsInFeed: number;
-  eventsMatched: number;
-  stableUntil: Date;
-  /** The room's occurrences in the reading window, stored to count them as the window moves. */
-  matchedSpans: OccurrenceSpan[];
-};
-
-/** Spans as stored with the feed: [startMs, endMs] pairs. */
-const storedSpans = z.array(z.tuple([z.number(), z.number()]));
-
-function storeSpans(spans: readonly OccurrenceSpan[]): [number, number][] {
-  return spans.map((span) => [span.startsAt.getTime(), span.endsAt.getTime()]);
-}
-
-function loadSpans(stored: unknown): OccurrenceSpan[] | null {
-  const parsed = storedSpans.safeParse(stored);
-  if (!parsed.success) return null;
-  return parsed.data.map(([startMs, endMs]) => ({
-    startsAt: new Date(startMs),
-    endsAt: new Date(endMs),
-  }));
-}
-
-const nothingToWrite: OccurrenceDiff = { create: [], update: [], restore: [], remove: [] };
-
-/** The last run that read the feed we still hold (a failed one counted nothing). */
-async function lastReadingRun(deps: Deps, roomId: string) {
-  return deps.prisma.calendarSyncRun.findFirst({
-    where: { roomId, status: { in: ['SUCCEEDED', 'UNCHANGED'] } },
-    orderBy: { queuedAt: 'desc' },
-    select: { eventsInFeed: true },
-  });
-}
-
-/** The stored reading, while unchanged bytes would still read the same; null when they must be read. */
-function stableReading(
-  feed: FeedState,
-  lastRun: { eventsInFeed: number } | null,
-  inputsHash: string,
-  window: TimeWindow,
-  now: Date,
-): Reading | null {
-  const matchedSpans = loadSpans(feed.readingMatchedSpans);
-  if (
-    lastRun === null ||
-    matchedSpans === null ||
-    feed.readingInputsHash !== inputsHash ||
-    feed.readingStableUntil === null ||
-    now >= feed.readingStableUntil
-  ) {
-    return null;
-  }
-  return {
-    diff: nothingToWrite,
-    eventsInFeed: lastRun.eventsInFeed,
-    eventsMatched: matchedInWindow(matchedSpans, window),
-    stableUntil: feed.readingStableUntil,
-    matchedSpans,
-  };
-}
-
-/** The relevant part stored with the feed's hash: an unchanged feed is read again from it. */
-async function storedRelevantIcs(deps: Deps, roomId: string): Promise<string> {
-  const { relevantIcs } = await deps.prisma.calendarFeed.findUniqueOrThrow({
-    where: { roomId },
-    select: { relevantIcs: true },
-  });
-  if (relevantIcs === null) throw new Error(`The feed of room ${roomId} has a hash but no text`);
-  return relevantIcs;
 }
 
 /** Reads the room's occurrences from the feed and compares them with the stored rows. */
@@ -284,7 +134,7 @@ async function syncRoom(
   room: Room & { calendarFeed: FeedState },
   download: () => Promise<Download>,
 ): Promise<void> {
-  const { prisma, config } = deps;
+  const { config } = deps;
   const feed = room.calendarFeed;
   try {
     const source = sourceOf(await download(), feed);
@@ -305,62 +155,23 @@ async function syncRoom(
       contentHash: source.feedHash,
       relevantIcs: extractRelevantIcs(source.text, publicHost(deps)),
     };
-    // The run's figures commit with the writes: a later sync trusts them to describe this reading.
-    const finishedRun = await prisma.$transaction(async (transaction) => {
-      await writeDiff(transaction, room.id, reading.diff, now);
-      await transaction.calendarFeed.update({
-        where: { roomId: room.id },
-        data: {
-          ...source.validators,
-          ...newFeed,
-          // A reused reading is stored already.
-          ...(stable === null && {
-            readingStableUntil: reading.stableUntil,
-            readingMatchedSpans: storeSpans(reading.matchedSpans),
-            readingInputsHash: inputsHash,
-          }),
-          nextSyncAt: nextSyncAfterSuccess(now, feed.syncIntervalMinutes),
-          consecutiveFailures: 0,
-          lastSyncRunId: runId,
-        },
-      });
-      return transaction.calendarSyncRun.update({
-        where: { id: runId },
-        data: {
-          status: source.kind === 'changed' ? 'SUCCEEDED' : 'UNCHANGED',
-          finishedAt: deps.now(),
-          eventsInFeed: reading.eventsInFeed,
-          eventsMatched: reading.eventsMatched,
-          ...counts,
-        },
-      });
+    const finishedRun = await commitSuccess(deps, {
+      runId,
+      roomId: room.id,
+      feed,
+      status: source.kind === 'changed' ? 'SUCCEEDED' : 'UNCHANGED',
+      reading,
+      readingIsNew: stable === null,
+      inputsHash,
+      feedData: { ...source.validators, ...newFeed },
+      now,
     });
     await publishRunChanged(deps, finishedRun);
     if (changedEvents) await deps.afterEventsChanged(room.id);
   } catch (error) {
     const failure = toSyncFailure(error);
     if (failure.code === 'INTERNAL') deps.log(`Calendar sync of room ${room.id} failed`, error);
-    const now = deps.now();
-    const consecutiveFailures = feed.consecutiveFailures + 1;
-    await prisma.calendarFeed.update({
-      where: { roomId: room.id },
-      data: {
-        consecutiveFailures,
-        lastSyncRunId: runId,
-        nextSyncAt: nextSyncAfterFailure(
-          now,
-          feed.syncIntervalMinutes,
-          consecutiveFailures,
-          failure.retryAfterSeconds,
-        ),
-      },
-    });
-    await updateRun(deps, runId, {
-      status: 'FAILED',
-      finishedAt: now,
-      errorCode: failure.code,
-      errorMessage: failure.message,
-    });
+    await recordFailure(deps, runId, room.id, feed, failure);
   }
 }
 
