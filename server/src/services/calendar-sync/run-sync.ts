@@ -3,17 +3,12 @@
 import { z } from 'zod';
 import { safeFetch, type SafeFetchResult } from '../../adapters/safe-fetch/index.js';
 import { diffCounts, diffOccurrences } from '../../domain/calendar/diff.js';
-import { createRoomMatcher } from '../../domain/calendar/match-room.js';
-import {
-  readingInputsHash,
-  readingStableUntil,
-  readingWindow,
-} from '../../domain/calendar/reading-stability.js';
+import { readingInputsHash, readingWindow } from '../../domain/calendar/reading-stability.js';
+import { readRoom } from '../../domain/calendar/room-reading.js';
 import {
   decodeFeedBytes,
   extractRelevantIcs,
   normalizedFeedHash,
-  overlapsWindow,
   readFeed,
   type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
@@ -86,21 +81,25 @@ async function readAndDiff(
   window: TimeWindow,
   now: Date,
 ): Promise<Reading> {
-  const { config } = deps;
-  const readOptions = { window: readingWindow(window), defaultTimezone: room.timezone };
-  const reading =
-    source.kind === 'changed'
-      ? readFeed(source.text, { ...readOptions, relevantHost: publicHost(deps) })
-      : readFeed(await storedRelevantIcs(deps, room.id), readOptions);
-  const matcher = createRoomMatcher(roomUrl(config.PUBLIC_BASE_URL, room.name));
-  const read = reading.occurrences.filter((occurrence) => matcher.matches(occurrence));
-  const matched = read.filter((occurrence) => overlapsWindow(occurrence, window));
+  const text = source.kind === 'changed' ? source.text : await storedRelevantIcs(deps, room.id);
+  // The one call that reads feed text: fresh bytes, or the stored relevant part of unchanged ones.
+  const feedReading = readFeed(text, {
+    window: readingWindow(window),
+    defaultTimezone: room.timezone,
+    ...(source.kind === 'changed' && { relevantHost: publicHost(deps) }),
+  });
+  const { roomOccurrences, inWindow, stableUntil } = readRoom(feedReading, {
+    roomUrl: roomUrl(deps.config.PUBLIC_BASE_URL, room.name),
+    window,
+    now,
+  });
   const stored = await deps.prisma.calendarEvent.findMany({
     where: {
       roomId: room.id,
+      // Rows of occurrences now in the window may have ended before it (a moved occurrence).
       OR: [
         { endsAt: { gt: window.from } },
-        { uid: { in: [...new Set(matched.map((o) => o.uid))] } },
+        { uid: { in: [...new Set(inWindow.map((occurrence) => occurrence.uid))] } },
       ],
     },
     select: {
@@ -114,13 +113,15 @@ async function readAndDiff(
     },
   });
   return {
-    diff: diffOccurrences(stored, matched, { window, now }),
+    diff: diffOccurrences(stored, inWindow, { window, now }),
     // The stored relevant part holds only some of the feed's events.
     eventsInFeed:
-      source.kind === 'unchanged' && lastRun !== null ? lastRun.eventsInFeed : reading.eventsInFeed,
-    eventsMatched: matched.length,
-    stableUntil: readingStableUntil(read, window, now),
-    matchedSpans: read,
+      source.kind === 'unchanged' && lastRun !== null
+        ? lastRun.eventsInFeed
+        : feedReading.eventsInFeed,
+    eventsMatched: inWindow.length,
+    stableUntil,
+    matchedSpans: roomOccurrences,
   };
 }
 

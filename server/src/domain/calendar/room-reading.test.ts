@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { icsCalendar, icsEvent } from '../../../test/support/ics-builder.js';
+import { readFeed } from './read-feed.js';
+import { readingWindow, STABILITY_HORIZON_MS } from './reading-stability.js';
+import { readRoom } from './room-reading.js';
+import { syncWindow } from './sync-schedule.js';
+
+const now = new Date('2026-03-05T12:00:00.000Z');
+const window = syncWindow(now, 7);
+const roomUrl = 'https://lobby.example.org/team';
+
+function event(uid: string, location: string, start: string, end: string) {
+  return icsEvent(
+    `UID:${uid}`,
+    'DTSTAMP:20260301T000000Z',
+    `DTSTART:${start}`,
+    `DTEND:${end}`,
+    `LOCATION:${location}`,
+  );
+}
+
+const feed = icsCalendar(
+  event('inside', roomUrl, '20260306T090000Z', '20260306T100000Z'),
+  // Past the sync window (7 days) but inside the stability horizon: read, not written.
+  event('entering', roomUrl, '20260314T090000Z', '20260314T100000Z'),
+  event('elsewhere', 'https://lobby.example.org/other', '20260306T090000Z', '20260306T100000Z'),
+);
+
+describe('reading a feed for one room', () => {
+  const reading = readFeed(feed, { window: readingWindow(window), defaultTimezone: 'UTC' });
+  const room = readRoom(reading, { roomUrl, window, now });
+
+  it("keeps the room's occurrences through the reading window, and those in the sync window", () => {
+    expect(room.roomOccurrences.map((occurrence) => occurrence.uid)).toEqual([
+      'inside',
+      'entering',
+    ]);
+    expect(room.inWindow.map((occurrence) => occurrence.uid)).toEqual(['inside']);
+  });
+
+  it('holds until the next room occurrence enters the window', () => {
+    const lookAheadMs = window.to.getTime() - now.getTime();
+    expect(room.stableUntil).toEqual(new Date(Date.parse('2026-03-14T09:00:00Z') - lookAheadMs));
+    expect(room.stableUntil.getTime()).toBeLessThan(now.getTime() + STABILITY_HORIZON_MS);
+  });
+});
