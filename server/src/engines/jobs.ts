@@ -20,7 +20,9 @@ export type JobQueue = {
   enqueue(name: string, data: unknown, options?: JobOptions): Promise<void>;
   /**
    * Creates or replaces a repeating schedule, identified by its id, every `everyMs`. A new schedule
-   * runs at once; a failed run is not retried (the next run is its retry).
+   * runs at once; a failed run is not retried (the next run is its retry). The queue keeps the
+   * schedule until it closes: should its store lose it (Redis restarted empty), it is created again
+   * (BullMQ: when the connection comes back, and every minute).
    */
   schedule(scheduleId: string, name: string, everyMs: number, data?: unknown): Promise<void>;
   /**

@@ -26,7 +26,12 @@ const removeWhenFinished = { removeOnComplete: true, removeOnFail: true } as con
 /** BullMQ refuses custom ids that look like integers or contain ':'; this maps any id, one to one. */
 const bullmqId = (id: string) => `id-${encodeURIComponent(id)}`;
 
-export function createBullmqJobQueue(options: RedisEngineOptions): JobQueue {
+/** How often schedules are upserted again, in case Redis lost them without this process noticing. */
+const defaultReassertSchedulesEveryMs = 60_000;
+
+export type BullmqJobQueueOptions = RedisEngineOptions & { reassertSchedulesEveryMs?: number };
+
+export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
   // Queue and worker share it; the worker opens its own blocking connection beside it.
   const connection = openRedisConnection(options, 'bullmq');
   const prefix = redisPrefix(options);
@@ -36,6 +41,27 @@ export function createBullmqJobQueue(options: RedisEngineOptions): JobQueue {
   });
   let worker: Worker<unknown, void> | undefined;
   let closing: Promise<void> | undefined;
+  /** Every schedule this process asked for, by id: Redis may lose them (restarted empty). */
+  const schedules = new Map<string, () => Promise<unknown>>();
+
+  // Upserts are idempotent: an existing schedule keeps its rhythm, a lost one is created again.
+  const reassertSchedules = async () => {
+    for (const [scheduleId, upsert] of schedules) {
+      if (closing !== undefined) return;
+      await upsert().catch((error: unknown) => {
+        options.log(`Could not re-assert the job schedule ${scheduleId}`, error);
+      });
+    }
+  };
+  let connectedBefore = false;
+  connection.on('ready', () => {
+    if (connectedBefore) void reassertSchedules();
+    connectedBefore = true;
+  });
+  const reassertTimer = setInterval(() => {
+    void reassertSchedules();
+  }, options.reassertSchedulesEveryMs ?? defaultReassertSchedulesEveryMs);
+  reassertTimer.unref();
 
   return {
     async enqueue(name, data, jobOptions = {}) {
@@ -49,11 +75,17 @@ export function createBullmqJobQueue(options: RedisEngineOptions): JobQueue {
     },
 
     async schedule(scheduleId, name, everyMs, data) {
-      await queue.upsertJobScheduler(
-        bullmqId(scheduleId),
-        { every: everyMs },
-        { name, data, opts: { attempts: scheduledRunAttempts, ...removeWhenFinished } },
-      );
+      if (closing !== undefined) {
+        throw new Error('The job queue is closed');
+      }
+      const upsert = () =>
+        queue.upsertJobScheduler(
+          bullmqId(scheduleId),
+          { every: everyMs },
+          { name, data, opts: { attempts: scheduledRunAttempts, ...removeWhenFinished } },
+        );
+      schedules.set(scheduleId, upsert);
+      await upsert();
     },
 
     async work(handlers, { concurrency }) {
@@ -90,6 +122,7 @@ export function createBullmqJobQueue(options: RedisEngineOptions): JobQueue {
 
     close() {
       closing ??= (async () => {
+        clearInterval(reassertTimer);
         await worker?.close();
         await queue.close();
         await closeRedisConnection(connection);
