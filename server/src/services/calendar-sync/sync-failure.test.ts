@@ -64,6 +64,14 @@ describe.each(databaseEngines())('calendar sync failures on $engine', ({ open })
         nextSyncAfterMs: ONE_DAY_S * 1000,
       },
       {
+        // 400 digits read as Infinity seconds: capped at a day, not an invalid date.
+        name: 'a 503 with a Retry-After too large for a date',
+        response: () => ({ kind: 'status', status: 503, retryAfter: '9'.repeat(400) }),
+        errorCode: 'HTTP_STATUS',
+        message: /503 Service Unavailable/,
+        nextSyncAfterMs: ONE_DAY_S * 1000,
+      },
+      {
         name: 'a body cut short before END:VCALENDAR',
         response: () => ({ kind: 'truncated', body: teamWeek, bytes: teamWeek.length - 40 }),
         errorCode: 'PARSE_FAILED',
