@@ -21,6 +21,12 @@ describe('sync schedule', () => {
     expect(minutesFromNow(nextSyncAfterFailure(now, 5, 3, 10))).toBe(20);
   });
 
+  it('waits at most a day for a Retry-After, however large', () => {
+    const day = 24 * 60;
+    expect(minutesFromNow(nextSyncAfterFailure(now, 5, 1, 10 ** 12))).toBe(day);
+    expect(minutesFromNow(nextSyncAfterFailure(now, 5, 1, Number.POSITIVE_INFINITY))).toBe(day);
+  });
+
   it('covers one hour back and the lookahead days forward', () => {
     const window = syncWindow(now, 7);
     expect(window.from.toISOString()).toBe('2026-11-27T09:00:00.000Z');

@@ -1,9 +1,11 @@
 // When a feed is synced next (DESIGN §3.5): on its interval after success, with exponential
-// backoff after failures (capped at 24 × the interval), never before a server's Retry-After.
+// backoff after failures (capped at 24 × the interval), never before a server's Retry-After
+// (itself capped at a day: a huge value must not push the next sync past any date).
 
 export const SYNC_INTERVAL_MINUTES_MIN = 1;
 export const SYNC_INTERVAL_MINUTES_MAX = 1440;
 export const BACKOFF_CAP_INTERVALS = 24;
+export const RETRY_AFTER_CAP_SECONDS = 24 * 60 * 60;
 
 const minuteMs = 60_000;
 
@@ -23,7 +25,7 @@ export function nextSyncAfterFailure(
     BACKOFF_CAP_INTERVALS,
   );
   const backoffMs = backoffIntervals * syncIntervalMinutes * minuteMs;
-  const retryAfterMs = (retryAfterSeconds ?? 0) * 1000;
+  const retryAfterMs = Math.min(retryAfterSeconds ?? 0, RETRY_AFTER_CAP_SECONDS) * 1000;
   return new Date(now.getTime() + Math.max(backoffMs, retryAfterMs));
 }
 
