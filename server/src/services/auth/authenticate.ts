@@ -4,11 +4,17 @@ import { timingSafeEqual } from 'node:crypto';
 import {
   createRemoteJWKSet,
   decodeProtectedHeader,
+  errors,
   jwtVerify,
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { anonymousViewer, type ApiKeyScope, type Viewer } from '../../domain/access.js';
+import {
+  anonymousViewer,
+  apiKeyScopes,
+  type ApiKeyScope,
+  type Viewer,
+} from '../../domain/access.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { hashSecret, looksLikeApiKey } from './api-key-secret.js';
 
@@ -26,7 +32,7 @@ export type AuthSettings = {
 
 export type Authenticate = (authorization: string | undefined | null) => Promise<Viewer>;
 
-const allScopes: ReadonlySet<ApiKeyScope> = new Set(['READ', 'WRITE', 'ADMIN']);
+const allScopes: ReadonlySet<ApiKeyScope> = new Set(apiKeyScopes);
 const userScopes: ReadonlySet<ApiKeyScope> = new Set(['READ', 'WRITE']);
 export const bootstrapAdminSubject = 'bootstrap:admin';
 const adminRole = 'lobby-admin';
@@ -58,6 +64,8 @@ export function createAuthenticator(prisma: PrismaClient, settings: AuthSettings
     const options = {
       issuer: settings.jwtIssuer,
       audience: settings.jwtAudience,
+      // A token without an expiry would work forever; one without a subject names nobody.
+      requiredClaims: ['exp', 'sub'],
     };
     const { alg } = decodeProtectedHeader(token);
     if (alg !== 'HS256' && jwks !== undefined) {
@@ -74,6 +82,9 @@ export function createAuthenticator(prisma: PrismaClient, settings: AuthSettings
   async function fromJwt(token: string): Promise<Viewer> {
     const payload = await verifyJwt(token).catch((error: unknown) => {
       if (error instanceof AuthenticationError) throw error;
+      if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing') {
+        throw new AuthenticationError(`The token has no "${error.claim}" claim`);
+      }
       throw new AuthenticationError('The token is invalid or expired');
     });
     if (typeof payload.sub !== 'string' || payload.sub === '') {
