@@ -29,4 +29,45 @@ describe('config', () => {
     expect(parse).toThrow(/REDIS_KEY_PREFIX: letters, digits, "-" and "_" only/);
     expect(parse).toThrow(/PORT: /);
   });
+
+  describe('JWT verification', () => {
+    const jwks = {
+      AUTH_JWKS_URL: 'https://id.example.org/.well-known/jwks.json',
+      AUTH_JWT_ISSUER: 'https://id.example.org/',
+      AUTH_JWT_AUDIENCE: 'lobby',
+    };
+
+    it('takes an HS256 secret of 32 bytes or more, and a JWKS with issuer and audience', () => {
+      const secret = 'x'.repeat(32);
+      expect(parseConfig({ AUTH_JWT_SECRET: secret }).AUTH_JWT_SECRET).toBe(secret);
+      expect(parseConfig(jwks)).toMatchObject(jwks);
+    });
+
+    it.each([
+      {
+        name: 'an HS256 secret shorter than 32 bytes',
+        environment: { AUTH_JWT_SECRET: 'x'.repeat(31) },
+        message: /AUTH_JWT_SECRET: must be at least 32 bytes/,
+      },
+      {
+        name: 'a JWKS over plain http',
+        environment: { ...jwks, AUTH_JWKS_URL: 'http://id.example.org/jwks.json' },
+        message: /AUTH_JWKS_URL: must be an https:\/\/ URL/,
+      },
+      {
+        name: 'a JWKS without an issuer',
+        environment: { ...jwks, AUTH_JWT_ISSUER: '' },
+        message: /AUTH_JWT_ISSUER: required with AUTH_JWKS_URL/,
+      },
+      {
+        name: 'a JWKS without an audience',
+        environment: { AUTH_JWKS_URL: jwks.AUTH_JWKS_URL, AUTH_JWT_ISSUER: jwks.AUTH_JWT_ISSUER },
+        message: /AUTH_JWT_AUDIENCE: required with AUTH_JWKS_URL/,
+      },
+    ])('refuses $name at start, saying why', ({ environment, message }) => {
+      const parse = () => parseConfig(environment);
+      expect(parse).toThrow(ConfigError);
+      expect(parse).toThrow(message);
+    });
+  });
 });

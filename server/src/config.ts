@@ -36,32 +36,52 @@ const httpUrl = z
   .refine((value) => /^https?:\/\//.test(value), 'must be an http:// or https:// URL')
   .transform((value) => value.replace(/\/+$/, ''));
 
-const environmentSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: integer(4000, 0, 65535),
-  HOST: z.string().default('0.0.0.0'),
-  PUBLIC_BASE_URL: httpUrl.optional(),
-  DATABASE_URL: optionalString.pipe(databaseUrl.optional()),
-  REDIS_URL: optionalString.pipe(redisUrl.optional()),
-  // Every Redis key, channel and queue starts with it: deployments can share one Redis.
-  REDIS_KEY_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
-    .default('lobby'),
-  LOBBY_DATA_DIR: z.string().default('.lobby'),
-  CALENDAR_LOOKAHEAD_DAYS: integer(7, 1, 366),
-  CALENDAR_FETCH_ALLOWED_HOSTS: commaList,
-  MEETING_PRECREATE_MINUTES: integer(10, 0, 1440),
-  VIDEO_BASE_URL: httpUrl.default('https://meet.jit.si'),
-  AUTH_JWT_SECRET: optionalString,
-  AUTH_JWKS_URL: optionalString.pipe(httpUrl.optional()),
-  AUTH_JWT_ISSUER: optionalString,
-  AUTH_JWT_AUDIENCE: optionalString,
-  LOBBY_BOOTSTRAP_ADMIN_TOKEN: optionalString.pipe(
-    z.string().min(24, 'must be at least 24 characters').optional(),
-  ),
-  WORKER_CONCURRENCY: integer(4, 1, 64),
-});
+const httpsUrl = z.url().refine((value) => value.startsWith('https://'), 'must be an https:// URL');
+
+// HS256 is only as strong as its key: RFC 7518 §3.2 asks for at least 256 bits.
+const jwtSecret = z
+  .string()
+  .refine(
+    (value) => Buffer.byteLength(value, 'utf8') >= 32,
+    'must be at least 32 bytes (HS256 needs a 256-bit key)',
+  );
+
+const environmentSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: integer(4000, 0, 65535),
+    HOST: z.string().default('0.0.0.0'),
+    PUBLIC_BASE_URL: httpUrl.optional(),
+    DATABASE_URL: optionalString.pipe(databaseUrl.optional()),
+    REDIS_URL: optionalString.pipe(redisUrl.optional()),
+    // Every Redis key, channel and queue starts with it: deployments can share one Redis.
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
+      .default('lobby'),
+    LOBBY_DATA_DIR: z.string().default('.lobby'),
+    CALENDAR_LOOKAHEAD_DAYS: integer(7, 1, 366),
+    CALENDAR_FETCH_ALLOWED_HOSTS: commaList,
+    MEETING_PRECREATE_MINUTES: integer(10, 0, 1440),
+    VIDEO_BASE_URL: httpUrl.default('https://meet.jit.si'),
+    AUTH_JWT_SECRET: optionalString.pipe(jwtSecret.optional()),
+    AUTH_JWKS_URL: optionalString.pipe(httpsUrl.optional()),
+    AUTH_JWT_ISSUER: optionalString,
+    AUTH_JWT_AUDIENCE: optionalString,
+    LOBBY_BOOTSTRAP_ADMIN_TOKEN: optionalString.pipe(
+      z.string().min(24, 'must be at least 24 characters').optional(),
+    ),
+    WORKER_CONCURRENCY: integer(4, 1, 64),
+  })
+  .superRefine((environment, context) => {
+    // Keys from a JWKS sign tokens for many applications: only ours, from our issuer, count.
+    if (environment.AUTH_JWKS_URL === undefined) return;
+    for (const name of ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'] as const) {
+      if (environment[name] === undefined) {
+        context.addIssue({ code: 'custom', path: [name], message: 'required with AUTH_JWKS_URL' });
+      }
+    }
+  });
 
 export type Config = Omit<z.infer<typeof environmentSchema>, 'PUBLIC_BASE_URL'> & {
   PUBLIC_BASE_URL: string;

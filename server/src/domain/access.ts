@@ -1,6 +1,13 @@
 // Who may do what (DESIGN §1): pure predicates over the viewer, used by every layer.
 
-export type ApiKeyScope = 'READ' | 'WRITE' | 'ADMIN';
+/** Every scope an API key can carry: the one list the schema, the CLI and the checks use. */
+export const apiKeyScopes = ['READ', 'WRITE', 'ADMIN'] as const;
+
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+export function isApiKeyScope(value: string): value is ApiKeyScope {
+  return apiKeyScopes.some((scope) => scope === value);
+}
 
 export type Viewer =
   | { kind: 'anonymous' }

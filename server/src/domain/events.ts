@@ -1,6 +1,7 @@
 // Domain events published by workers and API processes (DESIGN §6), and their topics.
 
-export type DomainEvent =
+/** Events about one room, on its topics. */
+export type RoomEvent =
   | { type: 'meeting.created'; roomId: string; meetingId: string }
   | { type: 'meeting.changed'; roomId: string; meetingId: string }
   | { type: 'meeting.ended'; roomId: string; meetingId: string }
@@ -15,10 +16,14 @@ export type DomainEvent =
     }
   | { type: 'room.changed'; roomId: string };
 
+export type DomainEvent = RoomEvent | { type: 'apiKey.revoked'; apiKeyId: string };
+
 export const topics = {
   /** Everything that can change a room's lobby: meetings, presence, the room itself. */
   room: (roomId: string) => `room:${roomId}`,
   /** Every state of every calendar sync run of a room. */
   calendarSync: (roomId: string) => `calendar-sync:${roomId}`,
   meeting: (meetingId: string) => `meeting:${meetingId}`,
+  /** Revoked API keys: every API process closes the connections opened with them. */
+  apiKeys: () => 'api-keys',
 };

@@ -87,7 +87,7 @@ describe.each(cases)('events on $engine', (engineCase) => {
     const bus = engineCase.space().open();
     const calls: string[] = [];
     const record = (event: DomainEvent) => {
-      calls.push(event.roomId);
+      calls.push('roomId' in event ? event.roomId : event.type);
     };
     const first = await bus.subscribe(topics.room('a'), record);
     await bus.subscribe(topics.room('a'), record);

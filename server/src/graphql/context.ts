@@ -1,11 +1,14 @@
 // What every resolver receives: who is asking, and the process's services.
 import type { Viewer } from '../domain/access.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { CredentialLifetime } from '../services/auth/authenticate.js';
 import type { ServiceDependencies } from '../services/dependencies.js';
 import type { LiveUpdates } from './live-updates.js';
 
 export type Context = {
   viewer: Viewer;
+  /** What ends the viewer's credential: subscriptions end with it. */
+  credentialLifetime: CredentialLifetime;
   prisma: PrismaClient;
   deps: ServiceDependencies;
   live: LiveUpdates;

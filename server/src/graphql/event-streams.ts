@@ -111,3 +111,53 @@ export function mapEvents<Value>(
   };
   return iterator;
 }
+
+/**
+ * `source`'s values until `listen` delivers a last one: then that value, and the source is ended
+ * (a read in progress too). `listen` returns how to stop listening, which ending the iterator calls.
+ */
+export function endingWith<Value>(
+  source: AsyncIterable<Value>,
+  listen: (deliverLast: (value: Value) => void) => () => void,
+): AsyncGenerator<Value, undefined> {
+  const values = source[Symbol.asyncIterator]();
+  let last: { value: Value } | undefined;
+  let ended = false;
+  const endSource = async () => {
+    await values.return?.();
+  };
+  const stopListening = listen((value) => {
+    if (ended || last !== undefined) return;
+    last = { value };
+    // The reader waiting on the source, if any, wakes up with `done` and takes `last` instead.
+    endSource().catch(() => undefined);
+  });
+  const end = async (): Promise<Result<Value>> => {
+    if (ended) return finished;
+    ended = true;
+    stopListening();
+    await endSource();
+    return finished;
+  };
+  const iterator: AsyncGenerator<Value, undefined> = {
+    async next() {
+      if (ended) return finished;
+      if (last === undefined) {
+        const result = await values.next();
+        if (result.done !== true) return { done: false, value: result.value };
+      }
+      const final = last;
+      await end();
+      return final === undefined ? finished : { done: false, value: final.value };
+    },
+    return: end,
+    async throw(error: unknown) {
+      await end();
+      throw asError(error);
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

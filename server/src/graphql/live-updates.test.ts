@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { topics, type DomainEvent } from '../domain/events.js';
+import { topics, type DomainEvent, type RoomEvent } from '../domain/events.js';
 import type { EventBus } from '../engines/events.js';
 import { createInProcessEventBus } from '../engines/events/in-process.js';
 import { createRedisEventBus, eventChannel } from '../engines/events/redis.js';
@@ -206,14 +206,14 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
       };
     }
 
-    const meetingCreated = (roomId: string, meetingId: string): DomainEvent => ({
+    const meetingCreated = (roomId: string, meetingId: string): RoomEvent => ({
       type: 'meeting.created',
       roomId,
       meetingId,
     });
 
     // On both buses a publisher's own listeners have heard its event once publish() resolves.
-    const publish = (event: DomainEvent) => bus.publish(topics.room(event.roomId), event);
+    const publish = (event: RoomEvent) => bus.publish(topics.room(event.roomId), event);
 
     it('answers concurrent and later queries with no change in between from one load', async () => {
       const { live, loads } = start();

@@ -12,8 +12,12 @@ import {
 } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
-import type { Viewer } from '../domain/access.js';
-import { AuthenticationError, type Authenticate } from '../services/auth/authenticate.js';
+import {
+  AuthenticationError,
+  type Authenticate,
+  type Authenticated,
+} from '../services/auth/authenticate.js';
+import type { CredentialWatch } from '../services/auth/credential-watch.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -22,13 +26,16 @@ import {
   ValidationError,
 } from '../services/errors.js';
 import type { Context } from './context.js';
+import { socketCredentials, useCredentialLifetime } from './credential-lifetime.js';
 import { useSharedSubscriptionResults } from './shared-subscription-results.js';
 
 export type GraphqlServerOptions = {
   schema: GraphQLSchema;
   authenticate: Authenticate;
-  /** Everything in the context but the viewer. */
-  createContext: (viewer: Viewer) => Context;
+  /** Everything in the context but the caller's credential. */
+  createContext: (authenticated: Authenticated) => Context;
+  /** Ends subscriptions and sockets whose credential is revoked or expires. */
+  credentialWatch: CredentialWatch;
   production: boolean;
 };
 
@@ -84,14 +91,19 @@ const maskUnexpectedErrors: MaskError = (error, message, isDev) => {
 export function createGraphqlServer(
   options: GraphqlServerOptions,
 ): YogaServerInstance<Record<string, unknown>, Context> {
-  const { schema, authenticate, createContext, production } = options;
+  const { schema, authenticate, createContext, production, credentialWatch } = options;
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: !production,
     landingPage: false,
     maskedErrors: { isDev: !production, maskError: maskUnexpectedErrors },
-    plugins: [jsonBodiesOnly, ...armorPlugins(), useSharedSubscriptionResults()],
+    plugins: [
+      jsonBodiesOnly,
+      ...armorPlugins(),
+      useSharedSubscriptionResults(),
+      useCredentialLifetime(credentialWatch),
+    ],
     context: async ({ request }) => {
       try {
         return createContext(await authenticate(request.headers.get('authorization')));
@@ -112,9 +124,13 @@ export function createGraphqlServer(
 export function attachWebSocketGraphql(
   webSockets: WebSocketServer,
   yoga: YogaServerInstance<Record<string, unknown>, Context>,
-  options: Pick<GraphqlServerOptions, 'schema' | 'authenticate' | 'createContext'>,
+  options: Pick<
+    GraphqlServerOptions,
+    'schema' | 'authenticate' | 'createContext' | 'credentialWatch'
+  >,
 ) {
   const { schema } = options;
+  const credentials = socketCredentials(options.authenticate, options.credentialWatch);
   // Envelop types its functions with `any`: pin them to graphql-js's own signatures.
   type Enveloped = {
     schema: GraphQLSchema;
@@ -123,7 +139,6 @@ export function attachWebSocketGraphql(
     execute: typeof execute;
     subscribe: typeof subscribe;
   };
-  const viewers = new WeakMap<object, Viewer>();
   // Each operation runs with the envelop (armor limits included) made for its own context.
   const envelopes = new WeakMap<object, Enveloped>();
   const envelopeOf = (contextValue: unknown): Enveloped => {
@@ -138,23 +153,22 @@ export function attachWebSocketGraphql(
     {
       execute: (args) => envelopeOf(args.contextValue).execute(args),
       subscribe: (args) => envelopeOf(args.contextValue).subscribe(args),
-      onConnect: async (context) => {
+      // graphql-ws closes the socket with 4403 Forbidden when onConnect returns false.
+      onConnect: (context) => {
         const authorization = context.connectionParams?.authorization;
-        try {
-          viewers.set(
-            context.extra.socket,
-            await options.authenticate(typeof authorization === 'string' ? authorization : null),
-          );
-          return true;
-        } catch {
-          // graphql-ws closes the socket with 4403 Forbidden when onConnect returns false.
-          return false;
-        }
+        return credentials.open(
+          context.extra.socket,
+          typeof authorization === 'string' ? authorization : null,
+        );
       },
-      onSubscribe: (context, _id, payload) => {
-        const viewer = viewers.get(context.extra.socket);
-        if (viewer === undefined) return [createGraphQLError('Not authenticated')];
-        const contextValue = options.createContext(viewer);
+      onClose: (context) => {
+        credentials.forget(context.extra.socket);
+      },
+      onSubscribe: async (context, _id, payload) => {
+        // Checked again per operation: a revoked or expired credential is refused, its socket closed.
+        const checked = await credentials.current(context.extra.socket);
+        if ('refused' in checked) return [checked.refused];
+        const contextValue = options.createContext(checked.authenticated);
         const envelope = yoga.getEnveloped(contextValue);
         const enveloped: Enveloped = {
           schema: schema,

@@ -2,13 +2,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Viewer } from '../domain/access.js';
 import { createLiveUpdates } from '../graphql/live-updates.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
 import { createMetrics } from '../http/metrics.js';
 import { createHttpServer, type HttpServer } from '../http/server.js';
-import { createAuthenticator } from '../services/auth/authenticate.js';
+import { createAuthenticator, type Authenticated } from '../services/auth/authenticate.js';
+import { createCredentialWatch } from '../services/auth/credential-watch.js';
 import { loadRoomLobby } from '../services/meetings/index.js';
 import type { Runtime } from './runtime.js';
 
@@ -44,15 +44,23 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     now: deps.now,
     log,
   });
-  const createContext = (viewer: Viewer) => ({
+  const credentialWatch = await createCredentialWatch(deps.events);
+  const createContext = ({ viewer, lifetime }: Authenticated) => ({
     viewer,
+    credentialLifetime: lifetime,
     prisma: deps.prisma,
     deps,
     live,
     issueDevelopmentToken: options.issueDevelopmentToken,
   });
   const production = config.NODE_ENV === 'production';
-  const yoga = createGraphqlServer({ schema, authenticate, createContext, production });
+  const yoga = createGraphqlServer({
+    schema,
+    authenticate,
+    createContext,
+    production,
+    credentialWatch,
+  });
   const http = createHttpServer({
     yoga,
     checkReadiness: () => runtime.checkReadiness(),
@@ -64,6 +72,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     schema,
     authenticate,
     createContext,
+    credentialWatch,
   });
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
@@ -80,6 +89,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     async close() {
       await webSocketGraphql.dispose();
       await http.close();
+      await credentialWatch.close();
       await live.close();
     },
   };

@@ -8,7 +8,7 @@ import { loadConfig } from '../config.js';
 import { FeedParseError } from '../domain/calendar/read-feed.js';
 import { syncWindow } from '../domain/calendar/sync-schedule.js';
 import { isKnownTimeZone } from '../domain/rooms/room-settings.js';
-import { type ApiKeyScope } from '../domain/access.js';
+import { apiKeyScopes, isApiKeyScope } from '../domain/access.js';
 import { createApiKey } from '../services/auth/api-keys.js';
 import { inspectFeed, type FeedInspection } from '../services/calendar-inspect/inspect-feed.js';
 import { openDatabaseFromConfig } from './runtime.js';
@@ -109,11 +109,6 @@ async function feedInspect(args: string[]): Promise<void> {
   }
 }
 
-const apiKeyScopes: readonly ApiKeyScope[] = ['READ', 'WRITE', 'ADMIN'];
-function isScope(value: string): value is ApiKeyScope {
-  return apiKeyScopes.some((scope) => scope === value);
-}
-
 async function apiKeyCreate(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -126,8 +121,9 @@ async function apiKeyCreate(args: string[]): Promise<void> {
   });
   if (values.name === undefined) throw new UsageError('apikey create needs --name');
   const scopes = values.scopes.split(',').map((scope) => scope.trim().toUpperCase());
-  const valid = scopes.filter(isScope);
-  if (valid.length !== scopes.length) throw new UsageError('--scopes takes READ, WRITE, ADMIN');
+  const valid = scopes.filter(isApiKeyScope);
+  if (valid.length !== scopes.length)
+    throw new UsageError(`--scopes takes ${apiKeyScopes.join(', ')}`);
   const database = await openDatabaseFromConfig(loadConfig());
   try {
     if (database.kind === 'pglite') await database.migrate();

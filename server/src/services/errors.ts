@@ -18,6 +18,10 @@ export class ForbiddenError extends Error {
   override name = 'ForbiddenError';
 }
 
+/** What a READ-only credential is told when it tries to change anything. */
+export const readOnlyCredentialMessage =
+  'This credential may only read: use a key with the WRITE scope';
+
 export class ConflictError extends Error {
   override name = 'ConflictError';
 }

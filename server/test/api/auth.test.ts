@@ -1,7 +1,14 @@
 // Authentication (DESIGN §5): bearer API keys, JWTs and the bootstrap admin token, over HTTP and in
 // the WebSocket's connection_init; anything else is refused with a clear message.
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { authorization, connectionInitCloseCode, dataOf, pick } from '../support/api-client.js';
+import {
+  authorization,
+  connectionInitCloseCode,
+  dataOf,
+  pick,
+  pickArray,
+} from '../support/api-client.js';
 import { useLobbyApi } from '../support/api-context.js';
 import { createApiKeyAs, signTestJwt } from '../support/api-seed.js';
 import { testSecrets } from '../support/api-server.js';
@@ -38,6 +45,24 @@ for (const { engine, open } of databaseEngines())
         header: async () =>
           `Bearer ${await signTestJwt({ subject: 'sleeper', expiresAt: new Date(Date.now() - 60_000) })}`,
         message: invalidToken,
+      },
+      {
+        name: 'a JWT without an expiry',
+        header: async () =>
+          `Bearer ${await new SignJWT({ name: 'Forever' })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('forever')
+            .sign(new TextEncoder().encode(testSecrets.jwtSecret))}`,
+        message: 'The token has no "exp" claim',
+      },
+      {
+        name: 'a JWT without a subject',
+        header: async () =>
+          `Bearer ${await new SignJWT({ name: 'Nobody' })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setExpirationTime('1h')
+            .sign(new TextEncoder().encode(testSecrets.jwtSecret))}`,
+        message: 'The token has no "sub" claim',
       },
       {
         name: 'an unknown API key',
@@ -133,5 +158,72 @@ for (const { engine, open } of databaseEngines())
       expect(
         pick(dataOf(await gql('{ viewer { isAdmin } }', {}, { token: adminKey.secret })), 'viewer'),
       ).toEqual({ isAdmin: true });
+    });
+
+    const createKeyMutation = `mutation ($input: CreateApiKeyInput!) {
+      createApiKey(input: $input) { __typename ... on Error { message } }
+    }`;
+    const revokeKeyMutation = `mutation ($id: ID!) {
+      revokeApiKey(id: $id) { __typename ... on Error { message } }
+    }`;
+    const readOnly = {
+      __typename: 'ForbiddenError',
+      message: 'This credential may only read: use a key with the WRITE scope',
+    };
+
+    it('refuses to mint keys with a READ key, and creates none', async () => {
+      const { gql } = context.api;
+      const { tokens } = context.scenario;
+      const keyCount = async () =>
+        pickArray(
+          dataOf(await gql('{ viewer { user { apiKeys { id } } } }', {}, { token: tokens.owner })),
+          'viewer',
+          'user',
+          'apiKeys',
+        ).length;
+      const before = await keyCount();
+      const created = await gql(
+        createKeyMutation,
+        { input: { name: 'escalation', scopes: ['READ'] } },
+        { token: tokens.readKey },
+      );
+      expect(dataOf(created)).toEqual({ createApiKey: readOnly });
+      expect(await keyCount()).toBe(before);
+    });
+
+    it("refuses to revoke a key with a READ key: the owner's WRITE key keeps working", async () => {
+      const { gql } = context.api;
+      const { tokens } = context.scenario;
+      const writeKey = await createApiKeyAs(gql, tokens.owner, ['READ', 'WRITE']);
+      const revoked = await gql(revokeKeyMutation, { id: writeKey.id }, { token: tokens.readKey });
+      expect(dataOf(revoked)).toEqual({ revokeApiKey: readOnly });
+      expect(
+        dataOf(await gql('{ viewer { isSignedIn } }', {}, { token: writeKey.secret })),
+      ).toEqual({ viewer: { isSignedIn: true } });
+      // A WRITE key may revoke its owner's keys, itself included.
+      const byWriteKey = await gql(
+        revokeKeyMutation,
+        { id: writeKey.id },
+        { token: tokens.writeKey },
+      );
+      expect(dataOf(byWriteKey)).toEqual({ revokeApiKey: { __typename: 'RevokeApiKeySuccess' } });
+    });
+
+    it("gives an admin's READ key no admin rights: not an admin, no private rooms of others", async () => {
+      const { gql } = context.api;
+      const { tokens, sharedRoom, privateRoom, otherRoom } = context.scenario;
+      const adminReadKey = await createApiKeyAs(gql, tokens.admin, ['READ']);
+      const data = dataOf(
+        await gql(
+          '{ viewer { isAdmin } rooms(first: 100) { edges { node { name } } } }',
+          {},
+          { token: adminReadKey.secret },
+        ),
+      );
+      expect(pick(data, 'viewer')).toEqual({ isAdmin: false });
+      const listed = pickArray(data, 'rooms', 'edges').map((edge) => pick(edge, 'node', 'name'));
+      expect(listed).toContain(sharedRoom.name);
+      expect(listed).not.toContain(privateRoom.name);
+      expect(listed).not.toContain(otherRoom.name);
     });
   });

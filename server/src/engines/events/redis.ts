@@ -31,6 +31,7 @@ const domainEventSchema = z.discriminatedUnion('type', [
     status: z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'UNCHANGED', 'FAILED', 'SKIPPED']),
   }),
   z.object({ type: z.literal('room.changed'), roomId: z.string() }),
+  z.object({ type: z.literal('apiKey.revoked'), apiKeyId: z.string() }),
 ]);
 
 /** An event and the bus that published it. */

@@ -1,12 +1,10 @@
-import { isAdmin, isSignedIn, type ApiKeyScope } from '../../domain/access.js';
+import { apiKeyScopes, isAdmin, isSignedIn, type ApiKeyScope } from '../../domain/access.js';
 import { createApiKey, revokeApiKey } from '../../services/auth/api-keys.js';
 import { ForbiddenError } from '../../services/errors.js';
 import { builder } from '../builder.js';
 import { commonErrors } from './errors.js';
 
-const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
-  values: ['READ', 'WRITE', 'ADMIN'] as const,
-});
+const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', { values: apiKeyScopes });
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },

@@ -1,7 +1,12 @@
 import { canManage, canWrite, type Viewer } from '../../domain/access.js';
 import { topics } from '../../domain/events.js';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../services/errors.js';
+import {
+  ForbiddenError,
+  NotFoundError,
+  readOnlyCredentialMessage,
+  ValidationError,
+} from '../../services/errors.js';
 import {
   endMeetingByManager,
   joinMeeting,
@@ -168,7 +173,7 @@ builder.objectType(SessionClosedError, {
 /** Participants may be anonymous; a signed-in credential must be allowed to write. */
 function assertMayParticipate(viewer: Viewer): void {
   if (viewer.kind === 'user' && !canWrite(viewer)) {
-    throw new ForbiddenError('This credential may only read: use a key with the WRITE scope');
+    throw new ForbiddenError(readOnlyCredentialMessage);
   }
 }
 

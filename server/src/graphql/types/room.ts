@@ -1,7 +1,12 @@
-import { canManage, canReadAsManager, canWrite, isSignedIn } from '../../domain/access.js';
+import { canManage, canReadAsManager, canWrite, isAdmin, isSignedIn } from '../../domain/access.js';
 import { roomUrl } from '../../domain/rooms/room-name.js';
 import type { Room } from '../../generated/prisma/client.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../services/errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  readOnlyCredentialMessage,
+} from '../../services/errors.js';
 import { createRoom, deleteRoom, updateRoom } from '../../services/rooms/rooms.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -35,7 +40,7 @@ export async function loadManagedRoom(context: Context, roomId: string) {
   if (!canManage(context.viewer, room)) {
     throw new ForbiddenError(
       canReadAsManager(context.viewer, room)
-        ? 'This credential may only read: use a key with the WRITE scope'
+        ? readOnlyCredentialMessage
         : 'Only the room owner or an admin can manage this room',
     );
   }
@@ -60,7 +65,7 @@ builder.queryFields((t) => ({
       if (!isSignedIn(viewer)) return [];
       return context.prisma.room.findMany({
         ...query,
-        where: viewer.isAdmin ? {} : { OR: [{ isShared: true }, { ownerId: viewer.userId }] },
+        where: isAdmin(viewer) ? {} : { OR: [{ isShared: true }, { ownerId: viewer.userId }] },
         orderBy: { name: 'asc' },
       });
     },

@@ -35,10 +35,11 @@ builder.queryType({
   fields: (t) => ({
     viewer: t.field({
       type: ViewerRef,
-      resolve: (_root, _args, { viewer }) =>
-        viewer.kind === 'user'
-          ? { userId: viewer.userId, isAdmin: viewer.isAdmin }
-          : { userId: null, isAdmin: false },
+      // Admin rights as the credential carries them: an admin's READ key is no admin.
+      resolve: (_root, _args, { viewer }) => ({
+        userId: viewer.kind === 'user' ? viewer.userId : null,
+        isAdmin: isAdmin(viewer),
+      }),
     }),
   }),
 });

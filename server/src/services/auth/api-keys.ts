@@ -1,8 +1,15 @@
-// API keys: a user creates keys with at most the scopes of the credential they use.
-import { isAdmin, type ApiKeyScope, type Viewer } from '../../domain/access.js';
+// API keys: a user creates keys with at most the scopes of the credential they use; creating and
+// revoking keys are changes, so both need a credential that may write.
+import { canWrite, isAdmin, type ApiKeyScope, type Viewer } from '../../domain/access.js';
+import { topics } from '../../domain/events.js';
 import type { ApiKey } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import {
+  ForbiddenError,
+  NotFoundError,
+  readOnlyCredentialMessage,
+  ValidationError,
+} from '../errors.js';
 import { generateApiKeySecret, hashSecret, secretStart } from './api-key-secret.js';
 
 type SignedIn = Extract<Viewer, { kind: 'user' }>;
@@ -12,6 +19,7 @@ export async function createApiKey(
   viewer: SignedIn,
   input: { name: string; scopes: readonly ApiKeyScope[] },
 ): Promise<{ apiKey: ApiKey; secret: string }> {
+  if (!canWrite(viewer)) throw new ForbiddenError(readOnlyCredentialMessage);
   const name = input.name.trim();
   if (name === '' || name.length > 100) {
     throw new ValidationError('Name the key (1 to 100 characters)', 'name');
@@ -41,7 +49,7 @@ export async function createApiKey(
 }
 
 export async function revokeApiKey(
-  deps: Pick<ServiceDependencies, 'prisma' | 'now'>,
+  deps: Pick<ServiceDependencies, 'prisma' | 'now' | 'events'>,
   viewer: Viewer,
   apiKeyId: string,
 ): Promise<ApiKey> {
@@ -49,6 +57,13 @@ export async function revokeApiKey(
   const mayRevoke =
     key !== null && (isAdmin(viewer) || (viewer.kind === 'user' && viewer.userId === key.ownerId));
   if (key === null || !mayRevoke) throw new NotFoundError('No such API key');
+  if (!canWrite(viewer)) throw new ForbiddenError(readOnlyCredentialMessage);
   if (key.revokedAt !== null) return key;
-  return deps.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: deps.now() } });
+  const revoked = await deps.prisma.apiKey.update({
+    where: { id: key.id },
+    data: { revokedAt: deps.now() },
+  });
+  // Connections opened with the key, in every API process, end now rather than at their next check.
+  await deps.events.publish(topics.apiKeys(), { type: 'apiKey.revoked', apiKeyId: key.id });
+  return revoked;
 }

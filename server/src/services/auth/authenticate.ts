@@ -1,14 +1,20 @@
-// Turns a bearer token into a Viewer: an API key, a JWT (HS256 secret or an issuer's JWKS), or
-// the bootstrap admin token. Users come into existence from verified tokens.
+// Turns a bearer token into a Viewer (and what ends it): an API key, a JWT (HS256 secret or an
+// issuer's JWKS), or the bootstrap admin token. Users come into existence from verified tokens.
 import { timingSafeEqual } from 'node:crypto';
 import {
   createRemoteJWKSet,
   decodeProtectedHeader,
+  errors,
   jwtVerify,
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { anonymousViewer, type ApiKeyScope, type Viewer } from '../../domain/access.js';
+import {
+  anonymousViewer,
+  apiKeyScopes,
+  type ApiKeyScope,
+  type Viewer,
+} from '../../domain/access.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { hashSecret, looksLikeApiKey } from './api-key-secret.js';
 
@@ -24,9 +30,21 @@ export type AuthSettings = {
   bootstrapAdminToken: string | undefined;
 };
 
-export type Authenticate = (authorization: string | undefined | null) => Promise<Viewer>;
+/** What ends a credential before the next check: a JWT's `exp`, an API key's revocation. */
+export type CredentialLifetime = {
+  /** When the credential stops being valid by itself; null when it does not expire. */
+  expiresAt: Date | null;
+  /** The API key it is (its revocation ends it); null for other credentials. */
+  apiKeyId: string | null;
+};
 
-const allScopes: ReadonlySet<ApiKeyScope> = new Set(['READ', 'WRITE', 'ADMIN']);
+export type Authenticated = { viewer: Viewer; lifetime: CredentialLifetime };
+
+export type Authenticate = (authorization: string | undefined | null) => Promise<Authenticated>;
+
+const lasting: CredentialLifetime = { expiresAt: null, apiKeyId: null };
+
+const allScopes: ReadonlySet<ApiKeyScope> = new Set(apiKeyScopes);
 const userScopes: ReadonlySet<ApiKeyScope> = new Set(['READ', 'WRITE']);
 export const bootstrapAdminSubject = 'bootstrap:admin';
 const adminRole = 'lobby-admin';
@@ -58,6 +76,8 @@ export function createAuthenticator(prisma: PrismaClient, settings: AuthSettings
     const options = {
       issuer: settings.jwtIssuer,
       audience: settings.jwtAudience,
+      // A token without an expiry would work forever; one without a subject names nobody.
+      requiredClaims: ['exp', 'sub'],
     };
     const { alg } = decodeProtectedHeader(token);
     if (alg !== 'HS256' && jwks !== undefined) {
@@ -71,14 +91,19 @@ export function createAuthenticator(prisma: PrismaClient, settings: AuthSettings
     );
   }
 
-  async function fromJwt(token: string): Promise<Viewer> {
+  async function fromJwt(token: string): Promise<Authenticated> {
     const payload = await verifyJwt(token).catch((error: unknown) => {
       if (error instanceof AuthenticationError) throw error;
+      if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing') {
+        throw new AuthenticationError(`The token has no "${error.claim}" claim`);
+      }
       throw new AuthenticationError('The token is invalid or expired');
     });
     if (typeof payload.sub !== 'string' || payload.sub === '') {
       throw new AuthenticationError('The token has no subject');
     }
+    const { exp } = payload;
+    if (exp === undefined) throw new AuthenticationError('The token has no "exp" claim');
     const isAdmin = claimsAdmin(payload);
     const subject = `jwt:${payload.iss ?? ''}:${payload.sub}`;
     const displayName = displayNameOf(payload);
@@ -88,15 +113,18 @@ export function createAuthenticator(prisma: PrismaClient, settings: AuthSettings
       update: { displayName, isAdmin },
     });
     return {
-      kind: 'user',
-      userId: user.id,
-      isAdmin,
-      scopes: isAdmin ? allScopes : userScopes,
-      credential: 'jwt',
+      viewer: {
+        kind: 'user',
+        userId: user.id,
+        isAdmin,
+        scopes: isAdmin ? allScopes : userScopes,
+        credential: 'jwt',
+      },
+      lifetime: { expiresAt: new Date(exp * 1000), apiKeyId: null },
     };
   }
 
-  async function fromApiKey(secret: string): Promise<Viewer> {
+  async function fromApiKey(secret: string): Promise<Authenticated> {
     const key = await prisma.apiKey.findUnique({
       where: { secretHash: hashSecret(secret) },
       include: { owner: true },
@@ -109,32 +137,38 @@ export function createAuthenticator(prisma: PrismaClient, settings: AuthSettings
       .update({ where: { id: key.id }, data: { lastUsedAt: new Date() } })
       .catch(() => undefined);
     return {
-      kind: 'user',
-      userId: key.ownerId,
-      isAdmin: key.owner.isAdmin,
-      scopes: new Set(key.scopes),
-      credential: 'api-key',
+      viewer: {
+        kind: 'user',
+        userId: key.ownerId,
+        isAdmin: key.owner.isAdmin,
+        scopes: new Set(key.scopes),
+        credential: 'api-key',
+      },
+      lifetime: { expiresAt: null, apiKeyId: key.id },
     };
   }
 
-  async function fromBootstrapToken(): Promise<Viewer> {
+  async function fromBootstrapToken(): Promise<Authenticated> {
     const user = await prisma.user.upsert({
       where: { subject: bootstrapAdminSubject },
       create: { subject: bootstrapAdminSubject, displayName: 'Administrator', isAdmin: true },
       update: {},
     });
     return {
-      kind: 'user',
-      userId: user.id,
-      isAdmin: true,
-      scopes: allScopes,
-      credential: 'bootstrap-token',
+      viewer: {
+        kind: 'user',
+        userId: user.id,
+        isAdmin: true,
+        scopes: allScopes,
+        credential: 'bootstrap-token',
+      },
+      lifetime: lasting,
     };
   }
 
   return async (authorization) => {
     if (authorization === undefined || authorization === null || authorization.trim() === '') {
-      return anonymousViewer;
+      return { viewer: anonymousViewer, lifetime: lasting };
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     const token = match?.[1];
