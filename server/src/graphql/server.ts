@@ -22,6 +22,7 @@ import {
   ValidationError,
 } from '../services/errors.js';
 import type { Context } from './context.js';
+import { useOperationCostLimit } from './operation-cost.js';
 import { useSharedSubscriptionResults } from './shared-subscription-results.js';
 
 export type GraphqlServerOptions = {
@@ -32,11 +33,12 @@ export type GraphqlServerOptions = {
   production: boolean;
 };
 
-/** Depth, cost, alias and token limits: generous for the client, fatal to abuse. */
+/** Depth, alias and token limits: generous for the client, fatal to abuse. */
 function armorPlugins() {
   return new EnvelopArmor({
     maxDepth: { n: 12 },
-    costLimit: { maxCost: 5000 },
+    // Cost is ours (operation-cost.ts): armor's does not multiply by list sizes.
+    costLimit: { enabled: false },
     maxAliases: { n: 15 },
     maxTokens: { n: 3000 },
     maxDirectives: { n: 20 },
@@ -91,7 +93,12 @@ export function createGraphqlServer(
     graphiql: !production,
     landingPage: false,
     maskedErrors: { isDev: !production, maskError: maskUnexpectedErrors },
-    plugins: [jsonBodiesOnly, ...armorPlugins(), useSharedSubscriptionResults()],
+    plugins: [
+      jsonBodiesOnly,
+      ...armorPlugins(),
+      useOperationCostLimit(),
+      useSharedSubscriptionResults(),
+    ],
     context: async ({ request }) => {
       try {
         return createContext(await authenticate(request.headers.get('authorization')));
@@ -107,6 +114,12 @@ export function createGraphqlServer(
     },
   });
 }
+
+/** The largest WebSocket message accepted: queries are small; ws's default is 100 MiB. */
+export const WEBSOCKET_MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/** Operations one socket may run at once: each subscription holds memory and a fan-out slot. */
+export const MAX_OPERATIONS_PER_SOCKET = 25;
 
 /** graphql-ws on the same port; the bearer token travels in connection_init's payload. */
 export function attachWebSocketGraphql(
@@ -154,6 +167,15 @@ export function attachWebSocketGraphql(
       onSubscribe: (context, _id, payload) => {
         const viewer = viewers.get(context.extra.socket);
         if (viewer === undefined) return [createGraphQLError('Not authenticated')];
+        // graphql-ws lists this operation too, from its subscribe message until it ends.
+        if (Object.keys(context.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
+          return [
+            createGraphQLError(
+              `At most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket`,
+              { extensions: { code: 'TOO_MANY_OPERATIONS' } },
+            ),
+          ];
+        }
         const contextValue = options.createContext(viewer);
         const envelope = yoga.getEnveloped(contextValue);
         const enveloped: Enveloped = {
