@@ -8,10 +8,14 @@ import { getNamedType, isAbstractType, isObjectType, type GraphQLResolveInfo } f
 import { Prisma } from '../generated/prisma/client.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
+import { ValidationError } from '../services/errors.js';
 import { isUuid } from '../services/meetings/database.js';
 import type { Context } from './context.js';
 
 type GlobalId = { typename: string; id: string };
+
+/** `nodes(ids)` loads each id on its own: a bounded number of them. */
+export const MAX_NODES_PER_QUERY = 100;
 
 /** What a malformed id decodes to: it names no type, so it finds nothing. */
 const unreadableGlobalId: GlobalId = { typename: '', id: '' };
@@ -108,8 +112,15 @@ export const builder = new SchemaBuilder<{
         readableNode(builder, context, info, id),
     },
     nodesQueryOptions: {
-      resolve: (_root, { ids }, context, info): Promise<unknown>[] =>
-        ids.map((id) => readableNode(builder, context, info, id)),
+      resolve: (_root, { ids }, context, info): Promise<unknown>[] => {
+        if (ids.length > MAX_NODES_PER_QUERY) {
+          throw new ValidationError(
+            `nodes(ids) takes at most ${MAX_NODES_PER_QUERY} ids, not ${ids.length}`,
+            'ids',
+          );
+        }
+        return ids.map((id) => readableNode(builder, context, info, id));
+      },
     },
   },
   errors: {

@@ -27,6 +27,7 @@ import {
 } from '../services/errors.js';
 import type { Context } from './context.js';
 import { socketCredentials, useCredentialLifetime } from './credential-lifetime.js';
+import { useOperationCostLimit } from './operation-cost.js';
 import { useSharedSubscriptionResults } from './shared-subscription-results.js';
 
 export type GraphqlServerOptions = {
@@ -39,11 +40,12 @@ export type GraphqlServerOptions = {
   production: boolean;
 };
 
-/** Depth, cost, alias and token limits: generous for the client, fatal to abuse. */
+/** Depth, alias and token limits: generous for the client, fatal to abuse. */
 function armorPlugins() {
   return new EnvelopArmor({
     maxDepth: { n: 12 },
-    costLimit: { maxCost: 5000 },
+    // Cost is ours (operation-cost.ts): armor's does not multiply by list sizes.
+    costLimit: { enabled: false },
     maxAliases: { n: 15 },
     maxTokens: { n: 3000 },
     maxDirectives: { n: 20 },
@@ -101,6 +103,7 @@ export function createGraphqlServer(
     plugins: [
       jsonBodiesOnly,
       ...armorPlugins(),
+      useOperationCostLimit(),
       useSharedSubscriptionResults(),
       useCredentialLifetime(credentialWatch),
     ],
@@ -119,6 +122,12 @@ export function createGraphqlServer(
     },
   });
 }
+
+/** The largest WebSocket message accepted: queries are small; ws's default is 100 MiB. */
+export const WEBSOCKET_MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/** Operations one socket may run at once: each subscription holds memory and a fan-out slot. */
+export const MAX_OPERATIONS_PER_SOCKET = 25;
 
 /** graphql-ws on the same port; the bearer token travels in connection_init's payload. */
 export function attachWebSocketGraphql(
@@ -165,6 +174,15 @@ export function attachWebSocketGraphql(
         credentials.forget(context.extra.socket);
       },
       onSubscribe: async (context, _id, payload) => {
+        // graphql-ws lists this operation too, from its subscribe message until it ends.
+        if (Object.keys(context.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
+          return [
+            createGraphQLError(
+              `At most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket`,
+              { extensions: { code: 'TOO_MANY_OPERATIONS' } },
+            ),
+          ];
+        }
         // Checked again per operation: a revoked or expired credential is refused, its socket closed.
         const checked = await credentials.current(context.extra.socket);
         if ('refused' in checked) return [checked.refused];

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Context } from '../graphql/context.js';
+import { WEBSOCKET_MAX_PAYLOAD_BYTES } from '../graphql/server.js';
 import type { Log } from '../processes/runtime.js';
 import type { Metrics } from './metrics.js';
 
@@ -126,7 +127,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     else socket.destroy();
   });
-  const webSockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const webSockets = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    // A larger message closes the socket (1009) before it is buffered whole.
+    maxPayload: WEBSOCKET_MAX_PAYLOAD_BYTES,
+  });
   webSockets.on('error', (error) => {
     log('WebSocket server error', error);
   });

@@ -315,7 +315,7 @@ for (const { engine, open } of databaseEngines())
         await waitUntil('the settings-changed sync succeeded', async () => {
           const data = dataOf(
             await gql(
-              `query ($name: String!) { room(name: $name) { calendar { lastSync { status trigger eventsMatched created } } calendarEvents { title } } }`,
+              `query ($name: String!) { room(name: $name) { calendar { lastSync { status trigger eventsMatched created } } calendarEvents { edges { node { title } } } } }`,
               { name: room.name },
               'owner',
             ),

@@ -86,7 +86,7 @@ for (const { engine, open } of databaseEngines())
         const data = dataOf(
           await gql(
             `query ($name: String!, $eventId: ID!) {
-            room(name: $name) { calendarEvents { title ${eventFields} } }
+            room(name: $name) { calendarEvents { edges { node { title ${eventFields} } } } }
             node(id: $eventId) { ... on CalendarEvent { ${eventFields} } }
           }`,
             { name: scenario.sharedRoom.name, eventId: scenario.event.id },
@@ -115,8 +115,8 @@ for (const { engine, open } of databaseEngines())
             }
           : { id: scenario.event.id, description: null, attendees: null };
         // The title and the time are public: they are what the lobby shows everyone.
-        expect(pickArray(data, 'room', 'calendarEvents')).toEqual([
-          { title: scenario.event.title, ...expected },
+        expect(pickArray(data, 'room', 'calendarEvents', 'edges')).toEqual([
+          { node: { title: scenario.event.title, ...expected } },
         ]);
         expect(pick(data, 'node')).toEqual(expected);
       },

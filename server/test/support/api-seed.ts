@@ -306,7 +306,7 @@ export async function seedLobbyScenario(gql: Gql, feeds: CalendarFeeds): Promise
   const synced = dataOf(
     await gql(
       `query ($name: String!) {
-        room(name: $name) { calendarEvents { id } calendar { recentSyncs { id } } }
+        room(name: $name) { calendarEvents { edges { node { id } } } calendar { recentSyncs { id } } }
       }`,
       { name: sharedRoom.name },
       { token: owner },
@@ -335,7 +335,7 @@ export async function seedLobbyScenario(gql: Gql, feeds: CalendarFeeds): Promise
     feedUrl,
     event: {
       ...event,
-      id: pickString(pickArray(synced, 'room', 'calendarEvents')[0], 'id'),
+      id: pickString(pickArray(synced, 'room', 'calendarEvents', 'edges')[0], 'node', 'id'),
     },
     syncRunId: pickString(pickArray(synced, 'room', 'calendar', 'recentSyncs')[0], 'id'),
     liveMeetingId,

@@ -151,25 +151,21 @@ builder.prismaObjectFields('Room', (t) => ({
     authScopes: (room, _args, context) => canReadAsManager(context.viewer, room),
     unauthorizedResolver: () => null,
   }),
-  calendarEvents: t.prismaField({
-    type: ['CalendarEvent'],
-    description: 'Occurrences matched to the room (not deleted), by start time',
+  calendarEvents: t.relatedConnection('calendarEvents', {
+    cursor: 'id',
+    description: 'Occurrences matched to the room (not deleted), by start time, a page at a time',
     args: {
       from: t.arg({ type: 'DateTime' }),
       to: t.arg({ type: 'DateTime' }),
     },
-    resolve: (query, room, { from, to }, context) =>
-      context.prisma.calendarEvent.findMany({
-        ...query,
-        where: {
-          roomId: room.id,
-          deletedAt: null,
-          ...(from != null && { endsAt: { gt: from } }),
-          ...(to != null && { startsAt: { lt: to } }),
-        },
-        orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
-        take: 1000,
-      }),
+    query: ({ from, to }) => ({
+      where: {
+        deletedAt: null,
+        ...(from != null && { endsAt: { gt: from } }),
+        ...(to != null && { startsAt: { lt: to } }),
+      },
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    }),
   }),
 }));
 
