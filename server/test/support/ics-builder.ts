@@ -66,3 +66,22 @@ export function largeFeed(eventCount: number, host: string, hostEvery: number): 
   }
   return icsCalendar(...events.slice(0, eventCount));
 }
+
+/**
+ * A few kilobytes that cost the rule engine its whole step limit per series: February 30th never
+ * comes (issue 12's feed). `location` lets a sync match it to a room.
+ */
+export function pathologicalRecurrenceFeed(seriesCount: number, location = 'Nowhere'): string {
+  return icsCalendar(
+    ...Array.from({ length: seriesCount }, (_, index) =>
+      icsEvent(
+        `UID:never-${String(index)}@example.com`,
+        'DTSTART:20250101T100000Z',
+        'DTEND:20250101T110000Z',
+        `SUMMARY:Never ${String(index)}`,
+        `LOCATION:${location}`,
+        'RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;BYSETPOS=1',
+      ),
+    ),
+  );
+}

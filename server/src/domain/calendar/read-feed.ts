@@ -8,7 +8,9 @@ import {
 } from './events/event-component.js';
 import { isVolatileProperty } from './ics/feed-hash.js';
 import type { FeedReading, FeedWarning, ReadFeedOptions, SkippedEvent } from './feed-reading.js';
+import { RecurrenceBudget } from './events/recurrence-budget.js';
 import {
+  FeedParseError,
   readComponent,
   scanFeed,
   type ComponentBlock,
@@ -28,6 +30,7 @@ export { decodeFeedBytes } from './ics/feed-bytes.js';
 export { normalizedFeedHash } from './ics/feed-hash.js';
 export type { FeedReading, FeedWarning, ReadFeedOptions, SkippedEvent } from './feed-reading.js';
 export { FeedParseError } from './ics/feed-structure.js';
+export { FeedOverBudgetError } from './events/recurrence-budget.js';
 export { extractRelevantIcs } from './ics/relevant-ics.js';
 export type { Attendee, Occurrence, TimeWindow } from './events/occurrence.js';
 export { overlapsWindow } from './events/series.js';
@@ -268,7 +271,8 @@ function expandEvents(read: ReadEvents, options: SeriesOptions): Occurrence[] {
         ...reading.outsideWindow.map((draft) => skippedDraft(draft, 'outside-window')),
       );
     } catch (error) {
-      if (!(error instanceof Error)) {
+      // A feed over its budget is not read at all: its other series must not hide what is missing.
+      if (!(error instanceof Error) || error instanceof FeedParseError) {
         throw error;
       }
       const component = read.firstComponents.get(uid);
@@ -330,6 +334,7 @@ export function readFeed(icsText: string, options: ReadFeedOptions): FeedReading
     window: options.window,
     floatingZone: floating.zone,
     warn,
+    recurrenceBudget: new RecurrenceBudget(),
   });
   if (floatingTimeUse.seen) {
     if (floating.warning !== null) {

@@ -1,12 +1,9 @@
-// RRULE values, checked here and enumerated by node-ical (its rrule-temporal engine keeps DST right).
-import ical, { type CalendarResponse, type RRule, type VEvent } from 'node-ical';
+// RRULE values, checked here and enumerated by rrule-temporal (the engine node-ical uses; it keeps
+// DST right), driven directly so that each enumeration has a step limit.
+import { RRuleTemporal } from 'rrule-temporal';
+import { Temporal } from 'temporal-polyfill';
 import { parseDateTimeText, type DateTimeText } from '../ics/ics-values.js';
-import {
-  formatDate,
-  instantToWallClock,
-  isFixedOffsetZone,
-  type WallClock,
-} from '../time-zones/time-zones.js';
+import { formatDate, wallClockToInstant, type WallClock } from '../time-zones/time-zones.js';
 
 /** The start of something: a calendar date, or an instant with the zone its wall clock lives in. */
 export type TimePoint =
@@ -14,11 +11,11 @@ export type TimePoint =
 
 export type RecurrenceRule = {
   /**
-   * Instants (timed series) or local midnights (date series, read with local getters) in a range,
-   * bounds included. node-ical builds the rule on first use (it is costly, and most series of a
-   * large feed never reach the window); it throws when node-ical rejects the rule.
+   * The rule's points in a range, bounds included: instants in the series zone, or dates. Throws
+   * RuleStepLimitError when the engine needs more than `maxSteps` steps, another Error when it
+   * rejects the rule.
    */
-  between(after: Date, before: Date): Date[];
+  between(after: Date, before: Date, maxSteps: number): TimePoint[];
   until: DateTimeText | null;
   /** Words without meaning that were dropped from the rule ("RRULE:AnythingRandom;FREQ=…"). */
   ignoredWords: string[];
@@ -111,46 +108,72 @@ function stamp(clock: WallClock): string {
   return `${formatDate(clock).replaceAll('-', '')}T${time.join('')}`;
 }
 
-/** DTSTART as node-ical reads it: an IANA name, or an offset in a form its TZID parser accepts. */
-function startLine(start: TimePoint): string {
-  if (start.kind === 'date') {
-    return `DTSTART;VALUE=DATE:${start.date.replaceAll('-', '')}`;
-  }
-  if (start.zone === 'UTC') {
-    return `DTSTART:${stamp(instantToWallClock(start.epochMs, 'UTC'))}Z`;
-  }
-  const tzid = isFixedOffsetZone(start.zone) ? `UTC${start.zone.replace(':', '')}` : start.zone;
-  return `DTSTART;TZID=${tzid}:${stamp(instantToWallClock(start.epochMs, start.zone))}`;
+/** The engine gave up: the rule needs more steps than it was allowed. */
+export class RuleStepLimitError extends Error {
+  override name = 'RuleStepLimitError';
 }
 
-function isEvent(component: CalendarResponse[string]): component is VEvent {
-  return component?.type === 'VEVENT';
+// rrule-temporal 1.6 says so in these words; the test of the step limit pins them.
+const STEP_LIMIT_MESSAGE = /^Maximum iterations \(\d+\) exceeded/;
+
+/**
+ * UNTIL as the engine needs it (as node-ical hands it over): a date for date series, UTC for
+ * timed ones; a date UNTIL on a timed series stays a date (the series reads it as the whole day).
+ */
+function engineRule(rule: string, until: DateTimeText | null, start: TimePoint): string {
+  if (until === null || until.kind === 'date' || (start.kind === 'instant' && until.isUtc)) {
+    return rule;
+  }
+  const untilText =
+    start.kind === 'date'
+      ? formatDate(until.clock).replaceAll('-', '')
+      : `${stamp(
+          // A local UNTIL is a wall-clock time in the series zone.
+          Temporal.Instant.fromEpochMilliseconds(wallClockToInstant(until.clock, start.zone))
+            .toZonedDateTimeISO('UTC')
+            .toPlainDateTime(),
+        )}Z`;
+  return rule.replace(/UNTIL=[^;]*/, `UNTIL=${untilText}`);
 }
 
-function buildWithNodeIcal(start: TimePoint, rule: string): RRule {
-  const lines = [startLine(start), `RRULE:${rule}`];
-  const calendar = ical.sync.parseICS(
-    ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:rule', ...lines, 'END:VEVENT', 'END:VCALENDAR'].join(
-      '\r\n',
-    ),
-  );
-  const rrule = Object.values(calendar).find(isEvent)?.rrule;
-  if (rrule === undefined) {
-    throw new Error('node-ical built no rule');
-  }
-  return rrule;
+/** DTSTART for the engine: date series are anchored at UTC midnight, as node-ical anchors them. */
+function engineStart(start: TimePoint): Temporal.ZonedDateTime {
+  return start.kind === 'date'
+    ? Temporal.PlainDate.from(start.date).toZonedDateTime('UTC')
+    : Temporal.Instant.fromEpochMilliseconds(start.epochMs).toZonedDateTimeISO(start.zone);
+}
+
+function buildRule(start: TimePoint, rule: string, maxSteps: number): RRuleTemporal {
+  return new RRuleTemporal({
+    rruleString: rule,
+    dtstart: engineStart(start),
+    maxIterations: maxSteps,
+  });
 }
 
 /** Reads an RRULE value; throws an Error saying what is wrong with it. */
 export function readRecurrenceRule(start: TimePoint, value: string): RecurrenceRule {
   const { rule, ignoredWords } = normalizedRule(value);
-  let built: RRule | null = null;
+  const until = untilOf(rule);
+  const forEngine = engineRule(rule, until, start);
   return {
-    between(after, before) {
-      built ??= buildWithNodeIcal(start, rule);
-      return built.between(after, before, true);
+    between(after, before, maxSteps) {
+      try {
+        return buildRule(start, forEngine, maxSteps)
+          .between(after, before, true)
+          .map((date): TimePoint =>
+            start.kind === 'date'
+              ? { kind: 'date', date: formatDate(date) }
+              : { kind: 'instant', epochMs: date.epochMilliseconds, zone: start.zone },
+          );
+      } catch (error) {
+        if (error instanceof Error && STEP_LIMIT_MESSAGE.test(error.message)) {
+          throw new RuleStepLimitError(`it needs more than ${String(maxSteps)} steps`);
+        }
+        throw error;
+      }
     },
-    until: untilOf(rule),
+    until,
     ignoredWords,
   };
 }

@@ -2,6 +2,7 @@
 // (DTSTART, RRULE, RDATE minus EXDATE), RECURRENCE-ID overrides replace or add instances.
 import type { EventContent, ParsedEvent, Span } from './event-component.js';
 import type { FeedWarning } from '../feed-reading.js';
+import type { RecurrenceBudget } from './recurrence-budget.js';
 import type { TimeWindow } from './occurrence.js';
 import type { RecurrenceRule, TimePoint } from './recurrence-rules.js';
 import {
@@ -38,6 +39,8 @@ export type SeriesOptions = {
   window: TimeWindow;
   floatingZone: string;
   warn(warning: FeedWarning): void;
+  /** Shared by every series of the feed; throws FeedOverBudgetError when spent. */
+  recurrenceBudget: RecurrenceBudget;
 };
 
 /** More instances than this in one window means a rule like FREQ=MINUTELY: the rest is cut. */
@@ -212,9 +215,10 @@ function spanLengthMs(span: Span): number {
 function generateInstances(
   master: ParsedEvent,
   shape: SeriesShape,
-  fromMs: number,
-  toMs: number,
+  range: { fromMs: number; toMs: number },
+  budget: RecurrenceBudget,
 ): Instance[] {
+  const { fromMs, toMs } = range;
   const start = pointOf(master.span);
   const instances = new Map<string, Instance>();
   const add = (point: TimePoint, periodDuration: Span | null) => {
@@ -236,20 +240,11 @@ function generateInstances(
     (rule) => startMs <= toMs && lastInstantOf(rule, shape) >= fromMs,
   );
   for (const rule of reaching) {
-    for (const date of rule.between(new Date(fromMs), new Date(toMs))) {
-      add(
-        shape.kind === 'date'
-          ? {
-              kind: 'date',
-              date: formatDate({
-                year: date.getFullYear(),
-                month: date.getMonth() + 1,
-                day: date.getDate(),
-              }),
-            }
-          : { kind: 'instant', epochMs: date.getTime(), zone: shape.zone },
-        null,
-      );
+    const points = budget.enumerate(title(master), (maxSteps) =>
+      rule.between(new Date(fromMs), new Date(toMs), maxSteps),
+    );
+    for (const point of points) {
+      add(asShapeKind(point, shape), null);
     }
   }
   for (const rdate of master.rdates) {
@@ -323,8 +318,11 @@ function expandMaster(expansion: Expansion, options: SeriesOptions): Map<Overrid
   const instances = generateInstances(
     master,
     shape,
-    window.from.getTime() - lookBehindMs - DAY_MS,
-    window.to.getTime() + lookAheadMs + DAY_MS,
+    {
+      fromMs: window.from.getTime() - lookBehindMs - DAY_MS,
+      toMs: window.to.getTime() + lookAheadMs + DAY_MS,
+    },
+    options.recurrenceBudget,
   ).filter((instance) => !expansion.isExcluded(instance.point));
   if (instances.length > MAX_OCCURRENCES_PER_SERIES) {
     options.warn({
