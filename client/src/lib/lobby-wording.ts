@@ -44,6 +44,7 @@ const END_REASONS: Record<MeetingEndReason, string> = {
   SCHEDULE_ELAPSED: 'its scheduled time was over',
   CANCELLED_IN_CALENDAR: 'it was cancelled in the calendar',
   ENDED_BY_MANAGER: 'a room manager ended it',
+  CALENDAR_TURNED_OFF: "the room's calendar was turned off",
 };
 
 export function describeMeetingEnd(reason: MeetingEndReason | null | undefined): string {

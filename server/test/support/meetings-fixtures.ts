@@ -107,8 +107,14 @@ export async function seedRoom(
   roomNumber += 1;
   const suffix = `${roomNumber}-${randomBytes(3).toString('hex')}`;
   const owner = await prisma.user.create({ data: { subject: `owner-${suffix}` } });
+  // Occurrences come from a calendar, and only a calendar that is on makes meetings.
   return prisma.room.create({
-    data: { name: `room-${suffix}`, ownerId: owner.id, ...settings },
+    data: {
+      name: `room-${suffix}`,
+      ownerId: owner.id,
+      ...settings,
+      calendarFeed: { create: { url: `https://calendar.example.org/${suffix}.ics` } },
+    },
   });
 }
 

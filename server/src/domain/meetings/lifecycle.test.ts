@@ -4,10 +4,13 @@ import {
   adhocMeetingEndsAt,
   decideMeetingEnding,
   decideOnOccurrenceGone,
+  type EndedMeetingOfOccurrence,
+  endedMeetingStandsFor,
   ENDING_SWEEP_INTERVAL_SECONDS,
   followOccurrence,
   HEARTBEAT_INTERVAL_SECONDS,
   isSessionStale,
+  needsNewMeeting,
   type MeetingEndingDecision,
   type MeetingEndingInput,
   SESSION_TIMEOUT_SECONDS,
@@ -241,5 +244,50 @@ describe('decideOnOccurrenceGone', () => {
     ['already ended after a join', 'ENDED' as const, minutes(-5), { action: 'keep' }],
   ])('%s', (_case, status, firstJoinedAt, expected) => {
     expect(decideOnOccurrenceGone({ status, firstJoinedAt })).toEqual(expected);
+  });
+});
+
+describe('endedMeetingStandsFor', () => {
+  const occurrence = { startsAt: minutes(0), endsAt: minutes(60) };
+  const ended = (patch: Partial<EndedMeetingOfOccurrence>): EndedMeetingOfOccurrence => ({
+    ...occurrence,
+    endedAt: minutes(60),
+    endReason: 'SCHEDULE_ELAPSED',
+    ...patch,
+  });
+
+  it.each([
+    ['elapsed at its scheduled end', ended({}), true],
+    ['ended EMPTY after the start', ended({ endReason: 'EMPTY', endedAt: minutes(30) }), true],
+    ['ended EMPTY exactly at the start', ended({ endReason: 'EMPTY', endedAt: minutes(0) }), true],
+    ['ended EMPTY before the start', ended({ endReason: 'EMPTY', endedAt: minutes(-1) }), false],
+    [
+      'ended by a manager before the start',
+      ended({ endReason: 'ENDED_BY_MANAGER', endedAt: minutes(-5) }),
+      true,
+    ],
+    ['cancelled in the calendar', ended({ endReason: 'CANCELLED_IN_CALENDAR' }), false],
+    ['its calendar turned off', ended({ endReason: 'CALENDAR_TURNED_OFF' }), false],
+    ['made for an earlier start', ended({ startsAt: minutes(-60) }), false],
+    ['made for an earlier end', ended({ endsAt: minutes(30) }), false],
+  ])('%s', (_case, meeting, expected) => {
+    expect(endedMeetingStandsFor(meeting, occurrence)).toBe(expected);
+  });
+
+  it('needs a new meeting only when due and no ended meeting stands for it', () => {
+    const due = { ...occurrence, isAllDay: false };
+    expect(needsNewMeeting(due, [], now, 10)).toBe(true);
+    expect(needsNewMeeting(due, [ended({ endReason: 'CANCELLED_IN_CALENDAR' })], now, 10)).toBe(
+      true,
+    );
+    expect(
+      needsNewMeeting(
+        due,
+        [ended({ endReason: 'CANCELLED_IN_CALENDAR' }), ended({ endReason: 'EMPTY' })],
+        now,
+        10,
+      ),
+    ).toBe(false);
+    expect(needsNewMeeting({ ...due, startsAt: minutes(11) }, [], now, 10)).toBe(false);
   });
 });

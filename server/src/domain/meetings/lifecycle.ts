@@ -2,7 +2,11 @@
 
 export type MeetingStatus = 'OPEN' | 'ENDED';
 export type MeetingEndReason =
-  'EMPTY' | 'SCHEDULE_ELAPSED' | 'CANCELLED_IN_CALENDAR' | 'ENDED_BY_MANAGER';
+  | 'EMPTY'
+  | 'SCHEDULE_ELAPSED'
+  | 'CANCELLED_IN_CALENDAR'
+  | 'ENDED_BY_MANAGER'
+  | 'CALENDAR_TURNED_OFF';
 
 /** How often a client confirms it is still in a meeting. */
 export const HEARTBEAT_INTERVAL_SECONDS = 20;
@@ -37,6 +41,58 @@ export function shouldPrecreate(
     !occurrence.isAllDay &&
     occurrence.startsAt <= addMinutes(now, precreateMinutes) &&
     occurrence.endsAt > now
+  );
+}
+
+export type EndedMeetingOfOccurrence = {
+  startsAt: Date;
+  endsAt: Date;
+  endedAt: Date | null;
+  endReason: MeetingEndReason | null;
+};
+
+/**
+ * Whether an ended meeting of an occurrence still stands for it, so that it gets no new one. It
+ * does not when the calendar cancelled it (or was turned off) and the occurrence is back, when the occurrence has been
+ * rescheduled since (ended meetings keep their times), or when it ended EMPTY before the start
+ * (someone joined early and left): the occurrence itself has not happened yet.
+ */
+export function endedMeetingStandsFor(
+  meeting: EndedMeetingOfOccurrence,
+  occurrence: { startsAt: Date; endsAt: Date },
+): boolean {
+  if (
+    meeting.endReason === 'CANCELLED_IN_CALENDAR' ||
+    meeting.endReason === 'CALENDAR_TURNED_OFF'
+  ) {
+    return false;
+  }
+  if (
+    meeting.startsAt.getTime() !== occurrence.startsAt.getTime() ||
+    meeting.endsAt.getTime() !== occurrence.endsAt.getTime()
+  ) {
+    return false;
+  }
+  return !(
+    meeting.endReason === 'EMPTY' &&
+    meeting.endedAt !== null &&
+    meeting.endedAt < occurrence.startsAt
+  );
+}
+
+/**
+ * An occurrence without an open meeting gets one when it is due (shouldPrecreate) and none of its
+ * ended meetings still stands for it: one occurrence may have a history of meetings.
+ */
+export function needsNewMeeting(
+  occurrence: { startsAt: Date; endsAt: Date; isAllDay: boolean },
+  endedMeetings: readonly EndedMeetingOfOccurrence[],
+  now: Date,
+  precreateMinutes: number,
+): boolean {
+  return (
+    shouldPrecreate(occurrence, now, precreateMinutes) &&
+    !endedMeetings.some((meeting) => endedMeetingStandsFor(meeting, occurrence))
   );
 }
 

@@ -15,7 +15,7 @@ describe.each(databaseEngines())('database on $engine', ({ open }) => {
     expect(await database.migrate()).toEqual([]);
   });
 
-  it('allows at most one meeting per calendar occurrence', async () => {
+  it('allows an occurrence many ended meetings but at most one open one', async () => {
     const owner = await database.prisma.user.create({ data: { subject: 'owner' } });
     const room = await database.prisma.room.create({ data: { name: 'team', ownerId: owner.id } });
     const event = await database.prisma.calendarEvent.create({
@@ -34,7 +34,11 @@ describe.each(databaseEngines())('database on $engine', ({ open }) => {
       endsAt: event.endsAt,
       videoRoomName: 'team-1',
     };
+    const ended = { ...meeting, status: 'ENDED' as const, endReason: 'SCHEDULE_ELAPSED' as const };
+    await database.prisma.meeting.create({ data: ended });
+    await database.prisma.meeting.create({ data: ended });
     await database.prisma.meeting.create({ data: meeting });
     await expect(database.prisma.meeting.create({ data: meeting })).rejects.toThrow(/Unique/i);
+    expect(await database.prisma.meeting.count({ where: { calendarEventId: event.id } })).toBe(3);
   });
 });

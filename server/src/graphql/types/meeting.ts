@@ -24,7 +24,13 @@ import { commonErrors, ErrorInterface } from './errors.js';
 
 const MeetingStatus = builder.enumType('MeetingStatus', { values: ['OPEN', 'ENDED'] as const });
 const MeetingEndReason = builder.enumType('MeetingEndReason', {
-  values: ['EMPTY', 'SCHEDULE_ELAPSED', 'CANCELLED_IN_CALENDAR', 'ENDED_BY_MANAGER'] as const,
+  values: [
+    'EMPTY',
+    'SCHEDULE_ELAPSED',
+    'CANCELLED_IN_CALENDAR',
+    'ENDED_BY_MANAGER',
+    'CALENDAR_TURNED_OFF',
+  ] as const,
 });
 
 /** Meetings with their participant count, in one query whatever their number. */
@@ -119,10 +125,13 @@ builder.prismaObjectFields('CalendarEvent', (t) => ({
   meeting: t.field({
     type: MeetingRef,
     nullable: true,
-    description: 'The meeting made for this occurrence, once pre-created',
+    description:
+      "This occurrence's open meeting, else its latest one (an occurrence may have had several)",
     resolve: async (event, _args, context) => {
-      const meeting = await context.prisma.meeting.findUnique({
+      // OPEN sorts before ENDED (enum order), then the newest.
+      const meeting = await context.prisma.meeting.findFirst({
         where: { calendarEventId: event.id },
+        orderBy: [{ status: 'asc' }, { createdAt: 'desc' }],
         select: { id: true },
       });
       return meeting === null ? null : loadMeeting(context.prisma, meeting.id);

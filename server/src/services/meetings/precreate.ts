@@ -1,6 +1,7 @@
-// Pre-creation (DESIGN §4.1): each timed occurrence about to start gets exactly one meeting.
+// Pre-creation (DESIGN §4.1): each timed occurrence about to start gets exactly one open meeting,
+// and a new one after its last ended only when that ending no longer stands (rescheduled, restored).
 import { videoPlatformFor } from '../../adapters/video/index.js';
-import { shouldPrecreate } from '../../domain/meetings/lifecycle.js';
+import { needsNewMeeting } from '../../domain/meetings/lifecycle.js';
 import type { Meeting, Prisma } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { eachIsolated } from './each-isolated.js';
@@ -27,36 +28,87 @@ export function precreateRoomMeetings(
   return precreate(deps, { roomId });
 }
 
+/** A room's calendar makes meetings only while it is on and has a URL. */
+export const calendarIsOn = {
+  room: { calendarFeed: { is: { enabled: true, url: { not: '' } } } },
+} satisfies Prisma.CalendarEventWhereInput;
+
+/** Occurrences that may need a meeting now, with what decides it: their ended meetings. */
+function findCandidates(
+  deps: ServiceDependencies,
+  scope: Prisma.CalendarEventWhereInput,
+  now: Date,
+  after: string | undefined,
+) {
+  const precreateMinutes = deps.config.MEETING_PRECREATE_MINUTES;
+  return deps.prisma.calendarEvent.findMany({
+    where: {
+      ...scope,
+      ...calendarIsOn,
+      deletedAt: null,
+      isAllDay: false,
+      startsAt: { lte: new Date(now.getTime() + precreateMinutes * MS_PER_MINUTE) },
+      endsAt: { gt: now },
+      meetings: { none: { status: 'OPEN' } },
+    },
+    include: {
+      room: { select: { name: true } },
+      meetings: {
+        where: { status: 'ENDED' },
+        select: { startsAt: true, endsAt: true, endedAt: true, endReason: true },
+      },
+    },
+    orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    take: PRECREATE_BATCH_SIZE,
+    ...(after !== undefined && { cursor: { id: after }, skip: 1 }),
+  });
+}
+
+type Candidate = Awaited<ReturnType<typeof findCandidates>>[number];
+
+/** The candidates that need a meeting, page after page: those already served never starve the rest. */
+async function findDueOccurrences(
+  deps: ServiceDependencies,
+  scope: Prisma.CalendarEventWhereInput,
+  now: Date,
+): Promise<Candidate[]> {
+  const due: Candidate[] = [];
+  let after: string | undefined;
+  while (due.length < PRECREATE_BATCH_SIZE) {
+    const page = await findCandidates(deps, scope, now, after);
+    // The query narrows the candidates; needsNewMeeting decides.
+    due.push(
+      ...page.filter((occurrence) =>
+        needsNewMeeting(
+          occurrence,
+          occurrence.meetings,
+          now,
+          deps.config.MEETING_PRECREATE_MINUTES,
+        ),
+      ),
+    );
+    const last = page.at(-1);
+    if (page.length < PRECREATE_BATCH_SIZE || last === undefined) {
+      break;
+    }
+    after = last.id;
+  }
+  return due;
+}
+
 async function precreate(
   deps: ServiceDependencies,
   scope: Prisma.CalendarEventWhereInput,
 ): Promise<Meeting[]> {
   const now = deps.now();
-  const precreateMinutes = deps.config.MEETING_PRECREATE_MINUTES;
-  // The query narrows the candidates; shouldPrecreate decides.
-  const occurrences = await deps.prisma.calendarEvent.findMany({
-    where: {
-      ...scope,
-      deletedAt: null,
-      isAllDay: false,
-      startsAt: { lte: new Date(now.getTime() + precreateMinutes * MS_PER_MINUTE) },
-      endsAt: { gt: now },
-      meeting: { is: null },
-    },
-    include: { room: { select: { name: true, gracePeriodMinutes: true } } },
-    orderBy: { startsAt: 'asc' },
-    take: PRECREATE_BATCH_SIZE,
-  });
-  const due = occurrences.filter((occurrence) =>
-    shouldPrecreate(occurrence, now, precreateMinutes),
-  );
+  const due = await findDueOccurrences(deps, scope, now);
   if (due.length === 0) {
     return [];
   }
   const video = videoPlatformFor(deps.config);
-  // ON CONFLICT DO NOTHING on the unique calendarEventId: another worker's meeting for the same
-  // occurrence makes this row a quiet no-op, never an error that would abort the rest of the
-  // batch; RETURNING gives exactly the rows this call inserted, so each creation is announced once.
+  // ON CONFLICT DO NOTHING on the partial unique index (one OPEN meeting per occurrence): another
+  // worker's meeting for the same occurrence makes this row a quiet no-op, never an error that
+  // would abort the rest of the batch; RETURNING gives exactly the rows this call inserted, so each creation is announced once.
   const created = await deps.prisma.meeting.createManyAndReturn({
     data: due.map((occurrence) => ({
       roomId: occurrence.roomId,
