@@ -20,19 +20,38 @@ export function redisName(options: Pick<RedisEngineOptions, 'prefix'>, ...parts:
 }
 
 export type RedisConnectionUse =
-  /** Locks and publishing: a command fails after ioredis' retries instead of hanging forever. */
+  /** Locks, publishing and readiness: a command fails fast while Redis is unreachable. */
   | 'commands'
+  /** Enqueueing jobs (BullMQ's Queue): fails fast too, so a request never waits on a lost Redis. */
+  | 'queue'
   /** Pub/sub: ioredis re-subscribes by itself after a reconnect. */
   | 'subscriber'
-  /** BullMQ requires commands that wait for Redis indefinitely (`maxRetriesPerRequest: null`). */
+  /** BullMQ's worker requires commands that wait for Redis indefinitely (`maxRetriesPerRequest: null`). */
   | 'bullmq';
+
+/** How long a request may wait on Redis before it fails with a retryable error. */
+export const redisCommandTimeoutMs = 2_000;
+
+/**
+ * Without bounds, a command sent while Redis is down waits through 20 reconnection attempts (about
+ * 40 s); with them it fails within `redisCommandTimeoutMs`.
+ */
+const failFast = {
+  commandTimeout: redisCommandTimeoutMs,
+  connectTimeout: redisCommandTimeoutMs,
+  maxRetriesPerRequest: 1,
+} as const;
 
 /** A connection named `<prefix>:<use>` (visible in CLIENT LIST), its errors logged, not thrown. */
 export function openRedisConnection(options: RedisEngineOptions, use: RedisConnectionUse): Redis {
   const connectionName = redisName(options, use);
   const connection = new Redis(options.url, {
     connectionName,
-    ...(use === 'bullmq' ? { maxRetriesPerRequest: null } : {}),
+    ...(use === 'bullmq'
+      ? { maxRetriesPerRequest: null }
+      : use === 'subscriber'
+        ? { connectTimeout: redisCommandTimeoutMs, maxRetriesPerRequest: 1 }
+        : failFast),
   });
   connection.on('error', (error: unknown) => {
     options.log(`Redis connection ${connectionName} failed`, error);

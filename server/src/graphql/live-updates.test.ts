@@ -52,6 +52,9 @@ function countingSubscriptions(bus: EventBus) {
         add(topic, -1);
       };
     },
+    onResubscribed: (listener) => {
+      bus.onResubscribed(listener);
+    },
     close: () => bus.close(),
   };
   return {

@@ -122,6 +122,11 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     if (feed.listeners.size > 0) load(roomId, feed);
   }
 
+  // Events published while this process's pub/sub was cut off are lost: every room counts as changed.
+  events.onResubscribed(() => {
+    for (const [roomId, feed] of rooms) changed(roomId, feed);
+  });
+
   // A meeting going live changes no row: a timer at the next start time counts as a change.
   function armStartTimer(roomId: string, feed: RoomFeed, at: Date | null): void {
     clearTimeout(feed.timer);

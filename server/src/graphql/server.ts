@@ -12,6 +12,7 @@ import {
 } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
+import { isEngineUnavailable } from '../engines/unavailable.js';
 import {
   AuthenticationError,
   type Authenticate,
@@ -79,12 +80,27 @@ const userErrorCodes = [
   [RateLimitedError, 'RATE_LIMITED'],
 ] as const;
 
+/** A typical outage: a restart or a failover takes seconds. */
+const unavailableRetryAfterSeconds = 2;
+
 /** Errors a user caused keep their message where no typed result carries them (subscriptions). */
 const maskUnexpectedErrors: MaskError = (error, message, isDev) => {
   const cause =
     typeof error === 'object' && error !== null && 'originalError' in error
       ? error.originalError
       : error;
+  if (isEngineUnavailable(cause)) {
+    return createGraphQLError(
+      'Lobby cannot reach its database or Redis right now; nothing was changed, try again shortly',
+      {
+        extensions: {
+          code: 'SERVICE_UNAVAILABLE',
+          retryable: true,
+          retryAfterSeconds: unavailableRetryAfterSeconds,
+        },
+      },
+    );
+  }
   const code = userErrorCodes.find(([UserError]) => cause instanceof UserError)?.[1];
   if (code === undefined || !(cause instanceof Error)) return maskError(error, message, isDev);
   return createGraphQLError(cause.message, { extensions: { code } });

@@ -17,7 +17,7 @@ import { createInProcessLocks } from '../../src/engines/locks/in-process.js';
 import { createRedisLocks } from '../../src/engines/locks/redis.js';
 import type { RedisEngineOptions } from '../../src/engines/redis-connection.js';
 import { startApiRole } from '../../src/processes/api-role.js';
-import type { Runtime } from '../../src/processes/runtime.js';
+import { openRuntime, type Runtime } from '../../src/processes/runtime.js';
 import { startWorkerRole } from '../../src/processes/worker-role.js';
 import type { ServiceDependencies } from '../../src/services/dependencies.js';
 import { graphqlClient, type Gql } from './api-client.js';
@@ -152,6 +152,28 @@ export async function startInProcessApi(options: InProcessApiOptions): Promise<I
     deps,
     logged,
     loadCount: () => api.loadCount(),
+  };
+}
+
+export type RuntimeApi = TestApi & { runtime: Runtime };
+
+/**
+ * An API process's own runtime (engines, readiness checks) and API role, in this process: for
+ * fault tests on engines the caller owns, given by DATABASE_URL and REDIS_URL in `environment`.
+ */
+export async function startRuntimeApi(
+  environment: Record<string, string>,
+  options: { worker?: boolean } = {},
+): Promise<RuntimeApi> {
+  const runtime = await openRuntime(parseConfig(testEnvironment(environment)));
+  if (options.worker === true) await startWorkerRole(runtime);
+  const api = await startApiRole(runtime, { issueDevelopmentToken: null });
+  return {
+    ...testApi(portOf(api.url), async () => {
+      await api.close();
+      await runtime.close();
+    }),
+    runtime,
   };
 }
 

@@ -24,6 +24,9 @@ export type DatabaseOptions =
   /** PGlite in `dataDirectory`, or in memory (optionally starting from a dumped image). */
   | { kind: 'pglite'; dataDirectory?: string; image?: Blob };
 
+/** How long a request may wait for a database connection before it fails with a retryable error. */
+export const databaseConnectTimeoutMs = 2_000;
+
 function fromAdapter(
   kind: Database['kind'],
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
@@ -48,7 +51,12 @@ function fromAdapter(
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') {
     // We own the pool so that close() really closes every connection (migrations' included).
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      // Waiting for a pooled connection (or opening one) fails fast while PostgreSQL is unreachable.
+      connectionTimeoutMillis: databaseConnectTimeoutMs,
+    });
     // An idle connection that dies (server restart, a dropped database) must not crash the process:
     // the pool replaces it, and the next query reports any lasting problem.
     pool.on('error', (error) => {

@@ -104,6 +104,9 @@ export function createInProcessEventBus(options: { log: ErrorLog }): EventBus {
       };
       return Promise.resolve(unsubscribe);
     },
+    onResubscribed() {
+      // Nothing to lose: listeners live in this process.
+    },
     close() {
       closed = true;
       registry.clear();

@@ -59,8 +59,15 @@ export function eventChannel(options: Pick<RedisEngineOptions, 'prefix'>, topic:
   return redisName(options, 'events', topic);
 }
 
+/** Events kept while Redis is unreachable; beyond this the oldest go (lobbies reload anyway). */
+const maxUnsentMessages = 10_000;
+
+type OutgoingMessage = { channel: string; message: string };
+
 export function createRedisEventBus(options: RedisEngineOptions): EventBus {
   const publisher = openRedisConnection(options, 'commands');
+  const unsent: OutgoingMessage[] = [];
+  const resubscribedListeners: (() => void)[] = [];
   const registry = new ListenerRegistry(options.log);
   const origin = randomUUID();
   const channelPrefix = eventChannel(options, '');
@@ -82,11 +89,53 @@ export function createRedisEventBus(options: RedisEngineOptions): EventBus {
   // Opened on the first subscription: processes that only publish never hold a subscriber.
   const subscriberConnection = () => {
     if (subscriber === undefined) {
-      subscriber = openRedisConnection(options, 'subscriber');
-      subscriber.on('message', onMessage);
+      const connection = openRedisConnection(options, 'subscriber');
+      subscriber = connection;
+      connection.on('message', onMessage);
+      let connectedBefore = false;
+      connection.on('ready', () => {
+        if (!connectedBefore) {
+          connectedBefore = true;
+          return;
+        }
+        // ioredis re-subscribes right after 'ready'; a PING queued behind it answers once it is done.
+        setImmediate(() => {
+          connection.ping().then(
+            () => {
+              for (const listener of resubscribedListeners) listener();
+            },
+            (error: unknown) => {
+              options.log('Redis subscriber did not come back', error);
+            },
+          );
+        });
+      });
     }
     return subscriber;
   };
+
+  const keepUnsent = (outgoing: OutgoingMessage) => {
+    unsent.push(outgoing);
+    if (unsent.length > maxUnsentMessages) unsent.shift();
+  };
+
+  // In order, stopping at the first failure: what is left waits for the next reconnect.
+  const sendUnsent = async () => {
+    while (closing === undefined && publisher.status === 'ready') {
+      const outgoing = unsent[0];
+      if (outgoing === undefined) return;
+      try {
+        await publisher.publish(outgoing.channel, outgoing.message);
+      } catch (error) {
+        options.log('Sending kept events failed; they wait for the next reconnect', error);
+        return;
+      }
+      unsent.shift();
+    }
+  };
+  publisher.on('ready', () => {
+    void sendUnsent();
+  });
 
   const removeListener = async (topic: string, subscription: Subscription) => {
     if (registry.remove(topic, subscription)) {
@@ -105,7 +154,25 @@ export function createRedisEventBus(options: RedisEngineOptions): EventBus {
       queueMicrotask(() => {
         registry.deliver(topic, event, subscriptions);
       });
-      await publisher.publish(eventChannel(options, topic), encode({ origin, event }));
+      const outgoing = {
+        channel: eventChannel(options, topic),
+        message: encode({ origin, event }),
+      };
+      if (publisher.status !== 'ready' || unsent.length > 0) {
+        // Not waiting for a lost Redis: the change is committed, its event goes out on reconnect.
+        keepUnsent(outgoing);
+        return;
+      }
+      try {
+        await publisher.publish(outgoing.channel, outgoing.message);
+      } catch (error) {
+        options.log(`Publishing on ${topic} failed; kept until Redis is back`, error);
+        keepUnsent(outgoing);
+      }
+    },
+
+    onResubscribed(listener) {
+      resubscribedListeners.push(listener);
     },
 
     async subscribe(topic, listener) {

@@ -32,10 +32,11 @@ const defaultReassertSchedulesEveryMs = 60_000;
 export type BullmqJobQueueOptions = RedisEngineOptions & { reassertSchedulesEveryMs?: number };
 
 export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
-  // Queue and worker share it; the worker opens its own blocking connection beside it.
-  const connection = openRedisConnection(options, 'bullmq');
+  // The queue fails fast (requests enqueue); the worker's connection waits for Redis to come back.
+  const queueConnection = openRedisConnection(options, 'queue');
+  const workerConnection = openRedisConnection(options, 'bullmq');
   const prefix = redisPrefix(options);
-  const queue = new Queue<unknown>(queueName, { connection, prefix });
+  const queue = new Queue<unknown>(queueName, { connection: queueConnection, prefix });
   queue.on('error', (error) => {
     options.log('BullMQ queue error', error);
   });
@@ -54,7 +55,7 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
     }
   };
   let connectedBefore = false;
-  connection.on('ready', () => {
+  queueConnection.on('ready', () => {
     if (connectedBefore) void reassertSchedules();
     connectedBefore = true;
   });
@@ -105,7 +106,7 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
           }
           await handler(job.data, { attempt: job.attemptsMade + 1 });
         },
-        { connection, prefix, concurrency },
+        { connection: workerConnection, prefix, concurrency },
       );
       worker.on('failed', (job, error) => {
         const attempt = job?.attemptsMade ?? 1;
@@ -125,7 +126,8 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
         clearInterval(reassertTimer);
         await worker?.close();
         await queue.close();
-        await closeRedisConnection(connection);
+        await closeRedisConnection(queueConnection);
+        await closeRedisConnection(workerConnection);
       })();
       return closing;
     },
