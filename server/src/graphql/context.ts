@@ -7,7 +7,7 @@ import type { LiveUpdates } from './live-updates.js';
 
 export type Context = {
   viewer: Viewer;
-  /** What ends the viewer's credential: subscriptions end with it. */
+  /** What ends the viewer's credential during an operation: subscriptions end with it. */
   credentialLifetime: CredentialLifetime;
   prisma: PrismaClient;
   deps: ServiceDependencies;

@@ -1,6 +1,6 @@
-// Operations run only while their credential holds. Subscriptions (SSE and WebSocket) end when it is
-// revoked or expires, with a last result that says why; a WebSocket checks its credential again
-// before an operation (at most every few seconds) and closes when the credential ends.
+// Operations run only while their credential holds. An SSE subscription ends when it is revoked or
+// expires, with a last result that says why; a WebSocket closes then (4403 / 4401), ending its
+// operations, and checks its credential again before each operation (at most every few seconds).
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { createGraphQLError, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
@@ -8,6 +8,7 @@ import {
   AuthenticationError,
   type Authenticate,
   type Authenticated,
+  type CredentialLifetime,
 } from '../services/auth/authenticate.js';
 import {
   credentialExpired,
@@ -53,6 +54,12 @@ type SocketCredential = {
   stopWatching: () => void;
 };
 
+/**
+ * What a WebSocket operation's own lifetime is: none, since the socket closes when its credential
+ * ends and that ends the operation; one mechanism, so clients always see the close code.
+ */
+const endsWithTheSocket: CredentialLifetime = { expiresAt: null, apiKeyId: null };
+
 export type SocketCredentials = {
   /** connection_init: whether the credential is accepted (graphql-ws refuses with 4403 if not). */
   open(socket: WebSocket, authorization: string | null): Promise<boolean>;
@@ -94,12 +101,12 @@ export function socketCredentials(
       const { expiresAt } = state.authenticated.lifetime;
       const expired = expiresAt !== null && expiresAt.getTime() <= Date.now();
       if (!expired && Date.now() - state.checkedAtMs < credentialRecheckMs) {
-        return { authenticated: state.authenticated };
+        return { authenticated: { ...state.authenticated, lifetime: endsWithTheSocket } };
       }
       try {
         state.authenticated = await authenticate(state.authorization);
         state.checkedAtMs = Date.now();
-        return { authenticated: state.authenticated };
+        return { authenticated: { ...state.authenticated, lifetime: endsWithTheSocket } };
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
         state.stopWatching();
