@@ -21,9 +21,9 @@ export function createRoomMatcher(roomUrl: string): RoomMatcher {
   if (room === null) {
     throw new Error(`Not an http(s) room URL: ${roomUrl}`);
   }
-  const roomPath = withoutTrailingSlash(room.path);
+  const roomPath = comparablePath(room.path);
   const isRoomUrl = (candidate: ComparableUrl) =>
-    candidate.authority === room.authority && withoutTrailingSlash(candidate.path) === roomPath;
+    candidate.authority === room.authority && comparablePath(candidate.path) === roomPath;
 
   return {
     matches(occurrence) {
@@ -38,8 +38,7 @@ export function createRoomMatcher(roomUrl: string): RoomMatcher {
       const misses = extractUrls(searchableText(occurrence)).filter(
         (candidate) =>
           !isRoomUrl(candidate) &&
-          (candidate.authority === room.authority ||
-            withoutTrailingSlash(candidate.path) === roomPath),
+          (candidate.authority === room.authority || comparablePath(candidate.path) === roomPath),
       );
       return [...new Set(misses.map((candidate) => candidate.href))];
     },
@@ -124,6 +123,8 @@ function normalizePercentEncoding(path: string): string {
   });
 }
 
-function withoutTrailingSlash(path: string): string {
-  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+/** Room names are lower-case and the client opens `/Team` as `/team`: paths match in any case. */
+function comparablePath(path: string): string {
+  const lowerCase = path.toLowerCase();
+  return lowerCase.length > 1 && lowerCase.endsWith('/') ? lowerCase.slice(0, -1) : lowerCase;
 }
