@@ -84,23 +84,17 @@ export function latestValues<Value>(
   return iterator;
 }
 
-/** `source`'s values through `map`, one at a time; ending the result ends the source. */
-export function mapEvents<Value>(
-  source: AsyncIterable<unknown>,
-  map: (event: unknown) => Value | Promise<Value>,
+/** An iterator reading with `next`; returning or throwing into it runs `end` first. */
+function iteratorOf<Value>(
+  next: () => Promise<Result<Value>>,
+  end: () => Promise<unknown>,
 ): AsyncGenerator<Value, undefined> {
-  const events = source[Symbol.asyncIterator]();
-  const end = async (): Promise<Result<Value>> => {
-    await events.return?.();
-    return finished;
-  };
   const iterator: AsyncGenerator<Value, undefined> = {
-    async next() {
-      const event = await events.next();
-      if (event.done === true) return finished;
-      return { done: false, value: await map(event.value) };
+    next,
+    async return() {
+      await end();
+      return finished;
     },
-    return: end,
     async throw(error: unknown) {
       await end();
       throw asError(error);
@@ -110,6 +104,22 @@ export function mapEvents<Value>(
     },
   };
   return iterator;
+}
+
+/** `source`'s values through `map`, one at a time; ending the result ends the source. */
+export function mapEvents<Value>(
+  source: AsyncIterable<unknown>,
+  map: (event: unknown) => Value | Promise<Value>,
+): AsyncGenerator<Value, undefined> {
+  const events = source[Symbol.asyncIterator]();
+  return iteratorOf<Value>(
+    async () => {
+      const event = await events.next();
+      if (event.done === true) return finished;
+      return { done: false, value: await map(event.value) };
+    },
+    async () => events.return?.(),
+  );
 }
 
 /**
@@ -132,32 +142,20 @@ export function endingWith<Value>(
     // The reader waiting on the source, if any, wakes up with `done` and takes `last` instead.
     endSource().catch(() => undefined);
   });
-  const end = async (): Promise<Result<Value>> => {
-    if (ended) return finished;
+  const end = async () => {
+    if (ended) return;
     ended = true;
     stopListening();
     await endSource();
-    return finished;
   };
-  const iterator: AsyncGenerator<Value, undefined> = {
-    async next() {
-      if (ended) return finished;
-      if (last === undefined) {
-        const result = await values.next();
-        if (result.done !== true) return { done: false, value: result.value };
-      }
-      const final = last;
-      await end();
-      return final === undefined ? finished : { done: false, value: final.value };
-    },
-    return: end,
-    async throw(error: unknown) {
-      await end();
-      throw asError(error);
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+  return iteratorOf<Value>(async () => {
+    if (ended) return finished;
+    if (last === undefined) {
+      const result = await values.next();
+      if (result.done !== true) return { done: false, value: result.value };
+    }
+    const final = last;
+    await end();
+    return final === undefined ? finished : { done: false, value: final.value };
+  }, end);
 }
