@@ -1,15 +1,10 @@
 // Issue 11.1: no request ends the process. Malformed request lines, headers and WebSocket upgrades
 // get a 4xx (or a closed socket) and the API keeps answering.
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  inProcessApiEngines,
-  startInProcessApi,
-  type ApiEngines,
-  type InProcessApi,
-} from '../support/api-server.js';
+import { describe, expect, it } from 'vitest';
+import { useBareApi } from '../support/api-context.js';
 import { anyString } from '../support/api-matchers.js';
-import { databaseEngines, type TestDatabase } from '../support/database.js';
+import { databaseEngines } from '../support/database.js';
 
 /** Sends raw bytes and resolves with the response's status line ('' when the server just closed). */
 function sendRaw(url: string, raw: string): Promise<string> {
@@ -82,29 +77,17 @@ const hostileRequests: { name: string; raw: string; status: RegExp }[] = [
 
 for (const { engine, open } of databaseEngines())
   describe(`hostile HTTP requests on ${engine}`, () => {
-    let database: TestDatabase;
-    let engines: ApiEngines;
-    let api: InProcessApi;
-    beforeAll(async () => {
-      database = await open();
-      engines = inProcessApiEngines(() => undefined);
-      api = await startInProcessApi({ database, engines });
-    });
-    afterAll(async () => {
-      await api.close();
-      await engines.close();
-      await database.drop();
-    });
+    const suite = useBareApi(open);
 
     it.each(hostileRequests)('answers $name with a refusal', async ({ raw, status }) => {
-      expect(await sendRaw(api.url, raw)).toMatch(status);
+      expect(await sendRaw(suite.api.url, raw)).toMatch(status);
     });
 
     it('still answers /health and GraphQL after all of them', async () => {
-      for (const { raw } of hostileRequests) await sendRaw(api.url, raw);
-      const health = await fetch(`${api.url}/health`);
+      for (const { raw } of hostileRequests) await sendRaw(suite.api.url, raw);
+      const health = await fetch(`${suite.api.url}/health`);
       expect(health.status).toBe(200);
-      expect(await api.gql('{ serverTime }')).toMatchObject({
+      expect(await suite.api.gql('{ serverTime }')).toMatchObject({
         data: { serverTime: anyString },
       });
     });

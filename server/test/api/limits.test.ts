@@ -10,6 +10,7 @@ import {
   type ApiEngines,
   type InProcessApi,
 } from '../support/api-server.js';
+import { useBareApi } from '../support/api-context.js';
 import { databaseEngines, type TestDatabase } from '../support/database.js';
 
 /** `room { meetings { live { room { … } } } }`, `levels` meetings deep. */
@@ -27,19 +28,7 @@ const aliases = (count: number) =>
 // Plain titles (`on postgres`, not `on 'postgres'`): CI looks for the engine's name.
 for (const { engine, open } of databaseEngines())
   describe(`API limits on ${engine}`, () => {
-    let database: TestDatabase;
-    let engines: ApiEngines;
-    let api: InProcessApi;
-    beforeAll(async () => {
-      database = await open();
-      engines = inProcessApiEngines(() => undefined);
-      api = await startInProcessApi({ database, engines });
-    });
-    afterAll(async () => {
-      await api.close();
-      await engines.close();
-      await database.drop();
-    });
+    const suite = useBareApi(open);
 
     it.each([
       { limit: 'depth', query: nestedLobbyQuery(3), allowed: nestedLobbyQuery(1) },
@@ -62,19 +51,19 @@ for (const { engine, open } of databaseEngines())
     ])(
       'refuses a query beyond the $limit limit, with no data',
       async ({ limit, query, allowed }) => {
-        const refused = await api.gql(query);
+        const refused = await suite.api.gql(query);
         expect(refused.data).toBeUndefined();
         expect(refused.errors?.map(({ message }) => message)).toEqual([
           stringMatching(
             new RegExp(`${limit === 'tokens' ? 'token' : limit}.*(limit|exceeded)`, 'i'),
           ),
         ]);
-        expect(dataOf(await api.gql(allowed))).toBeDefined();
+        expect(dataOf(await suite.api.gql(allowed))).toBeDefined();
       },
     );
 
     it('refuses the same limits on subscriptions over WebSocket', async () => {
-      const subscription = recordSubscription(api.webSocketUrl, {
+      const subscription = recordSubscription(suite.api.webSocketUrl, {
         query: `subscription { roomMeetings(roomName: "any") { ${aliases(16).slice(1, -1)} } }`,
       });
       try {
@@ -100,14 +89,14 @@ for (const { engine, open } of databaseEngines())
           `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n${mutation}\r\n--x--`,
         ],
       ] as const) {
-        const response = await fetch(api.graphqlUrl, {
+        const response = await fetch(suite.api.graphqlUrl, {
           method: 'POST',
           headers: { 'content-type': contentType },
           body,
         });
         expect(response.status).toBe(415);
       }
-      const viaGet = await fetch(`${api.graphqlUrl}?query=${encodeURIComponent(mutation)}`, {
+      const viaGet = await fetch(`${suite.api.graphqlUrl}?query=${encodeURIComponent(mutation)}`, {
         headers: { accept: 'application/json' },
       });
       expect(viaGet.status).toBe(405);

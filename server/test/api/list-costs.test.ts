@@ -1,7 +1,7 @@
 // Limits that follow list sizes (issue 11.4): the operation cost multiplies by what each list can
 // return, nodes(ids) takes a bounded number of ids, Room.calendarEvents pages instead of stopping
 // at 1,000 rows, and a WebSocket takes small messages and a bounded number of operations.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MAX_NODES_PER_QUERY } from '../../src/graphql/builder.js';
 import { MAX_OPERATION_COST } from '../../src/graphql/operation-cost.js';
@@ -17,34 +17,26 @@ import {
   webSocketClient,
 } from '../support/api-client.js';
 import { createRoomAs, uniqueRoomName } from '../support/api-seed.js';
-import {
-  inProcessApiEngines,
-  startInProcessApi,
-  testSecrets,
-  type ApiEngines,
-  type InProcessApi,
-} from '../support/api-server.js';
-import { databaseEngines, type TestDatabase } from '../support/database.js';
+import { testSecrets } from '../support/api-server.js';
+import { useBareApi } from '../support/api-context.js';
+import { databaseEngines } from '../support/database.js';
 
 const admin = testSecrets.bootstrapAdminToken;
 const costMessage = new RegExp(`cost limit of ${MAX_OPERATION_COST} exceeded`, 'i');
 
 for (const { engine, open } of databaseEngines())
   describe(`limits that follow list sizes on ${engine}`, () => {
-    let database: TestDatabase;
-    let engines: ApiEngines;
-    let api: InProcessApi;
+    const suite = useBareApi(open);
     let roomName: string;
     const eventCount = 1001;
     beforeAll(async () => {
-      database = await open();
-      engines = inProcessApiEngines(() => undefined);
-      api = await startInProcessApi({ database, engines });
       roomName = uniqueRoomName('paged');
-      await createRoomAs(api.gql, admin, { name: roomName, isShared: true });
-      const room = await database.prisma.room.findUniqueOrThrow({ where: { name: roomName } });
+      await createRoomAs(suite.api.gql, admin, { name: roomName, isShared: true });
+      const room = await suite.database.prisma.room.findUniqueOrThrow({
+        where: { name: roomName },
+      });
       const firstStart = Date.parse('2026-12-01T08:00:00Z');
-      await database.prisma.calendarEvent.createMany({
+      await suite.database.prisma.calendarEvent.createMany({
         data: Array.from({ length: eventCount }, (_, index) => ({
           roomId: room.id,
           uid: `event-${index}`,
@@ -54,11 +46,6 @@ for (const { engine, open } of databaseEngines())
           contentHash: `hash-${index}`,
         })),
       });
-    });
-    afterAll(async () => {
-      await api.close();
-      await engines.close();
-      await database.drop();
     });
 
     it.each([
@@ -75,7 +62,7 @@ for (const { engine, open } of databaseEngines())
     ])(
       'refuses a chain of lists whose sizes multiply ($chain), with no data',
       async ({ query }) => {
-        const refused = await api.gql(query);
+        const refused = await suite.api.gql(query);
         expect(refused.data).toBeUndefined();
         expect(refused.errors?.map(({ message }) => message)).toEqual([
           expect.stringMatching(costMessage),
@@ -85,17 +72,21 @@ for (const { engine, open } of databaseEngines())
 
     it('charges a size given in a variable as it charges a literal one', async () => {
       const query = 'query ($size: Int) { rooms(first: $size) { edges { node { name } } } }';
-      const refused = await api.gql(query, { size: MAX_OPERATION_COST }, { token: admin });
+      const refused = await suite.api.gql(query, { size: MAX_OPERATION_COST }, { token: admin });
       expect(refused.data).toBeUndefined();
       expect(pick(refused.errors, 0, 'extensions', 'code')).toBe('QUERY_TOO_COSTLY');
       expect(
-        pickArray(dataOf(await api.gql(query, { size: 5 }, { token: admin })), 'rooms', 'edges'),
+        pickArray(
+          dataOf(await suite.api.gql(query, { size: 5 }, { token: admin })),
+          'rooms',
+          'edges',
+        ),
       ).not.toEqual([]);
     });
 
     it('refuses the same chain as a subscription over WebSocket', async () => {
       const subscription = recordSubscription(
-        api.webSocketUrl,
+        suite.api.webSocketUrl,
         {
           query: `subscription { roomMeetings(roomName: "any") { live { room {
             calendarEvents(first: 100) { edges { node { meeting { room {
@@ -121,7 +112,7 @@ for (const { engine, open } of databaseEngines())
     it(`refuses nodes(ids) with more than ${MAX_NODES_PER_QUERY} ids, as bad input`, async () => {
       const ids = (count: number) => Array.from({ length: count }, (_, index) => `id-${index}`);
       const query = 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }';
-      const refused = await api.gql(query, { ids: ids(MAX_NODES_PER_QUERY + 1) });
+      const refused = await suite.api.gql(query, { ids: ids(MAX_NODES_PER_QUERY + 1) });
       expect(refused.data).toBeNull();
       expect(refused.errors).toEqual([
         expect.objectContaining({
@@ -129,7 +120,7 @@ for (const { engine, open } of databaseEngines())
           extensions: { code: 'BAD_USER_INPUT' },
         }),
       ]);
-      const allowed = await api.gql(query, { ids: ids(MAX_NODES_PER_QUERY) });
+      const allowed = await suite.api.gql(query, { ids: ids(MAX_NODES_PER_QUERY) });
       expect(pickArray(dataOf(allowed), 'nodes')).toHaveLength(MAX_NODES_PER_QUERY);
     });
 
@@ -138,7 +129,7 @@ for (const { engine, open } of databaseEngines())
       let after: unknown = null;
       for (let page = 0; page < 20; page += 1) {
         const data = dataOf(
-          await api.gql(
+          await suite.api.gql(
             `query ($name: String!, $after: String) { room(name: $name) {
               calendarEvents(first: 100, after: $after) {
                 edges { node { title } } pageInfo { hasNextPage endCursor } } } }`,
@@ -157,7 +148,7 @@ for (const { engine, open } of databaseEngines())
     });
 
     it('closes a WebSocket that sends a message over the size limit (1009)', async () => {
-      const socket = new WebSocket(api.webSocketUrl, 'graphql-transport-ws');
+      const socket = new WebSocket(suite.api.webSocketUrl, 'graphql-transport-ws');
       const closed = new Promise<number>((resolve) => {
         socket.on('close', (code: number) => {
           resolve(code);
@@ -174,7 +165,7 @@ for (const { engine, open } of databaseEngines())
     });
 
     it(`runs at most ${MAX_OPERATIONS_PER_SOCKET} operations at once on one socket`, async () => {
-      const client = webSocketClient(api.webSocketUrl, admin);
+      const client = webSocketClient(suite.api.webSocketUrl, admin);
       const outcomes: { id: number; firstData: Promise<unknown> }[] = [];
       const disposers: (() => void)[] = [];
       try {

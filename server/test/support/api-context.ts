@@ -94,6 +94,37 @@ export function useLobbyApi(options: LobbyApiOptions): LobbyApiContext {
   };
 }
 
+/** A suite's API with nothing seeded: one database and in-process engines, closed after it. */
+export function useBareApi(open: () => Promise<TestDatabase>): {
+  readonly database: TestDatabase;
+  readonly api: InProcessApi;
+} {
+  let state: { database: TestDatabase; engines: ApiEngines; api: InProcessApi } | undefined;
+  beforeAll(async () => {
+    const database = await open();
+    const engines = inProcessApiEngines(() => undefined);
+    state = { database, engines, api: await startInProcessApi({ database, engines }) };
+  });
+  afterAll(async () => {
+    if (state === undefined) return;
+    await state.api.close();
+    await state.engines.close();
+    await state.database.drop();
+  });
+  const current = () => {
+    if (state === undefined) throw new Error('The API suite did not start');
+    return state;
+  };
+  return {
+    get database() {
+      return current().database;
+    },
+    get api() {
+      return current().api;
+    },
+  };
+}
+
 /** PostgreSQL and Redis for a suite of separate processes: one entry where both are set, else none. */
 export function sharedEngineCases(): { open: () => Promise<TestDatabase>; redisUrl: string }[] {
   const postgres = databaseEngines().find(({ engine }) => engine === 'postgres');
