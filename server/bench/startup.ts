@@ -4,10 +4,10 @@
 // alternating runs. Exits 1 when either never becomes ready, so CI uses it as the compiled smoke test.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { numberOption, openBenchDatabase } from './bench-support.js';
 import { formatMs, percentile } from './statistics.js';
+import { freePort } from '../test/support/free-port.js';
 
 const runs = numberOption('runs', 3);
 const readyTimeoutMs = 60_000;
@@ -18,20 +18,6 @@ const variants = [
   { name: 'tsx (sources)', args: ['--import', 'tsx', 'src/processes/api.ts'] },
   { name: 'compiled (dist)', args: ['--enable-source-maps', compiledApi] },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 async function isReady(url: string): Promise<boolean> {
   try {

@@ -5,7 +5,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +26,7 @@ import { adminQuery, withDatabaseName } from '../../../server/test/support/postg
 // Declares what the run's global setup provides (`inject('postgres')`).
 import type {} from '../../../server/test/global-setup.js';
 import { repositoryRoot } from './client-build.js';
+import { freePort } from '../../../server/test/support/free-port.js';
 
 const run = promisify(execFile);
 
@@ -55,16 +55,6 @@ export type StackVariant = {
 };
 
 type Cleanup = () => Promise<void>;
-
-/** A port nobody listens on right now, so PUBLIC_BASE_URL can be known before the server starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('No TCP port');
-  return address.port;
-}
 
 function npmEnvironment(databaseUrl: string): NodeJS.ProcessEnv {
   return {

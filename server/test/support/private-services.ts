@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { freePort } from './free-port.js';
 
 /** A server process that a test may kill and start again on the same port. */
 export type PrivateService = {
@@ -22,20 +23,6 @@ export type PrivateService = {
 };
 
 const readyTimeoutMs = 20_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 async function waitUntil(what: string, ready: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + readyTimeoutMs;
