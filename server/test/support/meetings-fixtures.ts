@@ -143,6 +143,17 @@ export async function seedOccurrence(
   });
 }
 
+/** A room with the given grace period and one occurrence in its calendar. */
+export async function seedRoomWithOccurrence(
+  prisma: PrismaClient,
+  gracePeriodMinutes: number,
+  occurrence: { startsAt: Date; endsAt: Date },
+) {
+  const room = await seedRoom(prisma, { gracePeriodMinutes });
+  const event = await seedOccurrence(prisma, room.id, occurrence);
+  return { room, event };
+}
+
 /** Every event published on `topic` from now on, in order. */
 export async function recordEvents(events: EventBus, topic: string): Promise<DomainEvent[]> {
   const received: DomainEvent[] = [];

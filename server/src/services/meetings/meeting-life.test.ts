@@ -7,6 +7,7 @@ import {
   recordEvents,
   seedOccurrence,
   seedRoom,
+  seedRoomWithOccurrence,
 } from '../../../test/support/meetings-fixtures.js';
 import { useMeetingServices } from '../../../test/support/meetings-context.js';
 import { endDueMeetings, endMeetingByManager } from './ending.js';
@@ -24,14 +25,10 @@ const justBefore = (instant: Date) => new Date(instant.getTime() - 1);
 describe.each(databaseEngines())('the life of a calendar meeting on $engine', ({ open }) => {
   const context = useMeetingServices(open, t0);
 
-  async function roomWithOccurrence(
+  const roomWithOccurrence = (
     gracePeriodMinutes: number,
     occurrence: { startsAt: Date; endsAt: Date },
-  ) {
-    const room = await seedRoom(context.prisma, { gracePeriodMinutes });
-    const event = await seedOccurrence(context.prisma, room.id, occurrence);
-    return { room, event };
-  }
+  ) => seedRoomWithOccurrence(context.prisma, gracePeriodMinutes, occurrence);
 
   async function meetingOf(calendarEventId: string) {
     return context.prisma.meeting.findFirstOrThrow({

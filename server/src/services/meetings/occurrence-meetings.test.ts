@@ -1,7 +1,12 @@
 // An occurrence's meetings over time: many ended, at most one open (issue 13, lifecycle gap 1).
 import { describe, expect, it } from 'vitest';
 import { databaseEngines } from '../../../test/support/database.js';
-import { minutesAfter, seedOccurrence, seedRoom } from '../../../test/support/meetings-fixtures.js';
+import {
+  minutesAfter,
+  seedOccurrence,
+  seedRoom,
+  seedRoomWithOccurrence,
+} from '../../../test/support/meetings-fixtures.js';
 import { useMeetingServices } from '../../../test/support/meetings-context.js';
 import { endDueMeetings, endMeetingByManager } from './ending.js';
 import { precreateMeetings } from './precreate.js';
@@ -14,14 +19,10 @@ const at = (minutes: number) => minutesAfter(t0, minutes);
 describe.each(databaseEngines())("an occurrence's meetings on $engine", ({ open }) => {
   const context = useMeetingServices(open, t0);
 
-  async function roomWithOccurrence(
+  const roomWithOccurrence = (
     gracePeriodMinutes: number,
     occurrence: { startsAt: Date; endsAt: Date },
-  ) {
-    const room = await seedRoom(context.prisma, { gracePeriodMinutes });
-    const event = await seedOccurrence(context.prisma, room.id, occurrence);
-    return { room, event };
-  }
+  ) => seedRoomWithOccurrence(context.prisma, gracePeriodMinutes, occurrence);
 
   function meetingsOf(calendarEventId: string) {
     return context.prisma.meeting.findMany({
