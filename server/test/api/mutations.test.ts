@@ -744,9 +744,7 @@ for (const { engine, open } of databaseEngines())
         {
           actor: 'readKey',
           input: { name: 'wider', scopes: ['READ', 'WRITE'] },
-          error: forbidden(
-            'This credential cannot grant WRITE: a key never exceeds the key that made it',
-          ),
+          error: forbidden('This credential may only read: use a key with the WRITE scope'),
         },
       ] as const)(
         'createApiKey refuses $input for $actor, creating nothing',
