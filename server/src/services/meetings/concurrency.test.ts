@@ -326,7 +326,7 @@ describe.each(postgresAndRedis)(
     });
 
     it(
-      'give every occurrence one meeting and end none twice or while someone is in it, one of them killed',
+      'give every due occurrence one open meeting at a time and end none twice or while someone is in it, one of them killed',
       { timeout: 180_000 },
       async () => {
         const { prisma, url } = database;
@@ -390,14 +390,9 @@ describe.each(postgresAndRedis)(
           }
         });
 
-        // Nothing created or ended twice, by the reports of every process and by the events.
+        // Nothing ended twice, by the reports of every process and by the events.
         const reports = [...workers.flatMap(({ reports: each }) => each), finalPass];
         expect(reports.filter((report) => 'error' in report)).toEqual([]);
-        expect(
-          duplicates(
-            reports.flatMap((report) => ('createdFor' in report ? report.createdFor : [])),
-          ),
-        ).toEqual([]);
         expect(
           duplicates(reports.flatMap((report) => ('ended' in report ? report.ended : []))),
         ).toEqual([]);
@@ -410,13 +405,46 @@ describe.each(postgresAndRedis)(
         expect(duplicates(announced('meeting.created'))).toEqual([]);
         expect(duplicates(announced('meeting.ended'))).toEqual([]);
 
-        // Exactly one meeting per due occurrence, none for the others, nobody in an ended one.
-        const meetings = await prisma.meeting.findMany({ include: { sessions: true } });
+        // Meetings for due occurrences only, nobody in an ended one; an occurrence has a second
+        // meeting only after its first one ended EMPTY before it started (DESIGN: early leavers),
+        // and each meeting was reported created exactly once.
+        const meetings = await prisma.meeting.findMany({
+          include: { sessions: true },
+          orderBy: { createdAt: 'asc' },
+        });
+        const occurrenceMeetings = new Map<string, typeof meetings>();
+        for (const meeting of meetings) {
+          if (meeting.calendarEventId === null) continue;
+          const history = occurrenceMeetings.get(meeting.calendarEventId) ?? [];
+          occurrenceMeetings.set(meeting.calendarEventId, [...history, meeting]);
+        }
+        expect([...occurrenceMeetings.keys()].sort()).toEqual([...scenario.dueOccurrences].sort());
+        const occurrences = await prisma.calendarEvent.findMany({
+          where: { id: { in: scenario.dueOccurrences } },
+        });
+        for (const occurrence of occurrences) {
+          const history = occurrenceMeetings.get(occurrence.id) ?? [];
+          expect(
+            history
+              .slice(0, -1)
+              .filter(
+                ({ status, endReason, endedAt }) =>
+                  status !== 'ENDED' ||
+                  endReason !== 'EMPTY' ||
+                  endedAt === null ||
+                  endedAt >= occurrence.startsAt,
+              ),
+          ).toEqual([]);
+        }
+        const created = reports.flatMap((report) =>
+          'createdFor' in report ? report.createdFor : [],
+        );
         expect(
-          meetings
-            .flatMap(({ calendarEventId }) => (calendarEventId === null ? [] : [calendarEventId]))
-            .sort(),
-        ).toEqual([...scenario.dueOccurrences].sort());
+          [...occurrenceMeetings].filter(
+            ([id, history]) =>
+              created.filter((createdFor) => createdFor === id).length !== history.length,
+          ),
+        ).toEqual([]);
         expect(
           meetings.filter(
             ({ status, sessions }) =>
