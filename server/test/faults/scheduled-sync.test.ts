@@ -58,11 +58,12 @@ it('runs the next scheduled sync after Redis restarted empty', async () => {
   });
 
   await redis.kill();
-  await redis.start();
+  // Due before Redis is back, so the first pass of the re-created schedule already finds it.
   await api.deps.prisma.calendarFeed.update({
     where: { roomId },
     data: { nextSyncAt: new Date() },
   });
+  await redis.start();
 
   await waitUntil('a scheduled sync ran after Redis came back empty', async () => {
     const scheduled = await api.deps.prisma.calendarSyncRun.findFirst({
