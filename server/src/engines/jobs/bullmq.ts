@@ -28,6 +28,7 @@ const bullmqId = (id: string) => `id-${encodeURIComponent(id)}`;
 
 /** How often schedules are upserted again, in case Redis lost them without this process noticing. */
 const defaultReassertSchedulesEveryMs = 60_000;
+const reassertRetryDelayMs = 1_000;
 
 export type BullmqJobQueueOptions = RedisEngineOptions & { reassertSchedulesEveryMs?: number };
 
@@ -45,13 +46,26 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
   /** Every schedule this process asked for, by id: Redis may lose them (restarted empty). */
   const schedules = new Map<string, () => Promise<unknown>>();
 
+  let retryTimer: NodeJS.Timeout | undefined;
   // Upserts are idempotent: an existing schedule keeps its rhythm, a lost one is created again.
   const reassertSchedules = async () => {
+    let failed = false;
     for (const [scheduleId, upsert] of schedules) {
       if (closing !== undefined) return;
-      await upsert().catch((error: unknown) => {
+      try {
+        await upsert();
+      } catch (error) {
+        failed = true;
         options.log(`Could not re-assert the job schedule ${scheduleId}`, error);
-      });
+      }
+    }
+    // A Redis that just came back may still time out: try again soon, not a whole period later.
+    if (failed && retryTimer === undefined) {
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined;
+        void reassertSchedules();
+      }, reassertRetryDelayMs);
+      retryTimer.unref();
     }
   };
   let connectedBefore = false;
@@ -124,6 +138,7 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
     close() {
       closing ??= (async () => {
         clearInterval(reassertTimer);
+        clearTimeout(retryTimer);
         await worker?.close();
         await queue.close();
         await closeRedisConnection(queueConnection);
