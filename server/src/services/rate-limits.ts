@@ -1,5 +1,6 @@
 // Every rate limit Lobby applies, in one list, and the one helper use cases check them with.
 import type { Config } from '../config.js';
+import type { Viewer } from '../domain/access.js';
 import type { ServiceDependencies } from './dependencies.js';
 import { RateLimitedError } from './errors.js';
 
@@ -37,12 +38,12 @@ export type RateLimitSettings = Pick<Config, (typeof rateLimitRules)[RateLimitNa
 
 const windowSeconds = 60;
 
-/** Who asks: the user when signed in, else the client's address (see http/client-address.ts). */
-export type Caller = { userId: string | null; clientAddress: string };
-
-/** Per-caller rules count a signed-in user as themself, anyone else by their address. */
-export function callerSubject(caller: Caller): string {
-  return caller.userId === null ? `address:${caller.clientAddress}` : `user:${caller.userId}`;
+/**
+ * Per-caller rules count a signed-in user as themself, anyone else by their address
+ * (http/client-address.ts): colleagues behind one NAT do not share a signed-in budget.
+ */
+export function callerSubject(viewer: Viewer, clientAddress: string): string {
+  return viewer.kind === 'user' ? `user:${viewer.userId}` : `address:${clientAddress}`;
 }
 
 /**
