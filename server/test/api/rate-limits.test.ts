@@ -10,7 +10,12 @@ import {
   type GqlOptions,
   type GraphqlResponse,
 } from '../support/api-client.js';
-import { apiEngineCases, useLobbyApi } from '../support/api-context.js';
+import {
+  apiEngineCases,
+  sharedEngineCases,
+  useApiProcesses,
+  useLobbyApi,
+} from '../support/api-context.js';
 import {
   createRoomAs,
   signTestJwt,
@@ -18,6 +23,7 @@ import {
   uniqueRoomName,
   type SeededRoom,
 } from '../support/api-seed.js';
+import type { TestApi } from '../support/api-server.js';
 import { databaseEngines } from '../support/database.js';
 
 const outcome = '__typename ... on Error { message } ... on RateLimitedError { retryAfterSeconds }';
@@ -298,3 +304,32 @@ for (const { open } of pglite)
         expect(await participantCount(meetingId)).toBe(100);
       });
     });
+
+// Plain titles (`on postgres and redis`): CI looks for the engines' names.
+for (const engines of sharedEngineCases())
+  describe('rate limits across two API processes on postgres and redis', () => {
+    const processes = useApiProcesses(engines);
+
+    it("counts one caller's meeting starts through both processes against one limit", async () => {
+      const { writer, reader } = processes();
+      const caller = await freshUser();
+      const rooms = await roomsOfUser(writer.gql, caller, 11);
+      const start = (api: TestApi, roomName: string) =>
+        api.gql(
+          `mutation ($roomName: String!) { startMeeting(roomName: $roomName) { ${outcome} } }`,
+          { roomName },
+          { token: caller },
+        );
+      for (const [index, room] of rooms.slice(0, 10).entries()) {
+        const started = await start(index % 2 === 0 ? writer : reader, room.name);
+        expect(typenameOf(started, 'startMeeting')).toBe('StartMeetingSuccess');
+      }
+      const [last] = rooms.slice(10);
+      if (last === undefined) throw new Error('Eleven rooms were made');
+      expectRateLimited(
+        await start(reader, last.name),
+        'startMeeting',
+        /Too many meeting starts from you/,
+      );
+    });
+  });
