@@ -30,7 +30,7 @@ function settingsPatch(input: RoomSettingsInput) {
  * A quota does not free itself with time, but RateLimitedError must say when to try again: by
  * then the owner may have deleted a room.
  */
-export const ROOM_QUOTA_RETRY_AFTER_SECONDS = 60;
+const ROOM_QUOTA_RETRY_AFTER_SECONDS = 60;
 
 /**
  * Creates a room if its owner has fewer than ROOMS_PER_USER_MAX. The count and the insert happen
