@@ -39,7 +39,7 @@ const invalid = (field: string, message: unknown = anyString) => ({
 // Plain titles (`on postgres`, not `on 'postgres'`): CI looks for the engine's name.
 for (const { engine, open } of databaseEngines())
   describe(`API mutations on ${engine}`, () => {
-    // One owner saves and syncs feeds here faster than anyone would: rate-limits.test.ts checks the limit.
+    // One owner saves and syncs feeds faster than anyone would; rate-limits.test.ts checks the limit.
     const context = useLobbyApi({
       open,
       environment: { CALENDAR_SYNCS_PER_USER_PER_MINUTE: '1000' },
