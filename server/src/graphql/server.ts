@@ -1,6 +1,7 @@
 // The GraphQL server over HTTP/SSE (yoga) and WebSocket (graphql-ws), with one way to authenticate.
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DocumentNode, execute, GraphQLError, GraphQLSchema, subscribe } from 'graphql';
 import {
   createGraphQLError,
@@ -13,6 +14,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import { isEngineUnavailable } from '../engines/unavailable.js';
+import { clientAddress } from '../http/client-address.js';
 import {
   AuthenticationError,
   type Authenticate,
@@ -31,11 +33,18 @@ import { socketCredentials, useCredentialLifetime } from './credential-lifetime.
 import { useOperationCostLimit } from './operation-cost.js';
 import { useSharedSubscriptionResults } from './shared-subscription-results.js';
 
+/** What Node's HTTP server hands yoga with each request. */
+export type HttpServerContext = { req: IncomingMessage; res: ServerResponse };
+
+export type GraphqlServer = YogaServerInstance<HttpServerContext, Context>;
+
 export type GraphqlServerOptions = {
   schema: GraphQLSchema;
   authenticate: Authenticate;
-  /** Everything in the context but the caller's credential. */
-  createContext: (authenticated: Authenticated) => Context;
+  /** The context of an operation, from the caller's credential and address. */
+  createContext: (authenticated: Authenticated, clientAddress: string) => Context;
+  /** Proxies of ours in front of the API, whose X-Forwarded-For entries are believed. */
+  trustedProxyHops: number;
   /** Ends subscriptions and sockets whose credential is revoked or expires. */
   credentialWatch: CredentialWatch;
   production: boolean;
@@ -106,11 +115,10 @@ const maskUnexpectedErrors: MaskError = (error, message, isDev) => {
   return createGraphQLError(cause.message, { extensions: { code } });
 };
 
-export function createGraphqlServer(
-  options: GraphqlServerOptions,
-): YogaServerInstance<Record<string, unknown>, Context> {
-  const { schema, authenticate, createContext, production, credentialWatch } = options;
-  return createYoga<Record<string, unknown>, Context>({
+export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServer {
+  const { schema, authenticate, createContext, production, credentialWatch, trustedProxyHops } =
+    options;
+  return createYoga<HttpServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: !production,
@@ -123,9 +131,12 @@ export function createGraphqlServer(
       useSharedSubscriptionResults(),
       useCredentialLifetime(credentialWatch),
     ],
-    context: async ({ request }) => {
+    context: async ({ request, req }) => {
       try {
-        return createContext(await authenticate(request.headers.get('authorization')));
+        return createContext(
+          await authenticate(request.headers.get('authorization')),
+          clientAddress(req, trustedProxyHops),
+        );
       } catch (error) {
         if (error instanceof AuthenticationError) {
           // Made by yoga's own graphql copy: test runners that load graphql twice still see a 401.
@@ -148,10 +159,10 @@ export const MAX_OPERATIONS_PER_SOCKET = 25;
 /** graphql-ws on the same port; the bearer token travels in connection_init's payload. */
 export function attachWebSocketGraphql(
   webSockets: WebSocketServer,
-  yoga: YogaServerInstance<Record<string, unknown>, Context>,
+  yoga: GraphqlServer,
   options: Pick<
     GraphqlServerOptions,
-    'schema' | 'authenticate' | 'createContext' | 'credentialWatch'
+    'schema' | 'authenticate' | 'createContext' | 'credentialWatch' | 'trustedProxyHops'
   >,
 ) {
   const { schema } = options;
@@ -202,7 +213,10 @@ export function attachWebSocketGraphql(
         // Checked again per operation: a revoked or expired credential is refused, its socket closed.
         const checked = await credentials.current(context.extra.socket);
         if ('refused' in checked) return [checked.refused];
-        const contextValue = options.createContext(checked.authenticated);
+        const contextValue = options.createContext(
+          checked.authenticated,
+          clientAddress(context.extra.request, options.trustedProxyHops),
+        );
         const envelope = yoga.getEnveloped(contextValue);
         const enveloped: Enveloped = {
           schema: schema,

@@ -4,17 +4,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import type { Context } from '../graphql/context.js';
-import { WEBSOCKET_MAX_PAYLOAD_BYTES } from '../graphql/server.js';
+import { WEBSOCKET_MAX_PAYLOAD_BYTES, type GraphqlServer } from '../graphql/server.js';
 import type { Log } from '../processes/runtime.js';
 import type { Metrics } from './metrics.js';
 
 export type ReadinessCheck = () => Promise<Record<string, string>>;
 
 export type HttpServerOptions = {
-  yoga: YogaServerInstance<Record<string, unknown>, Context>;
+  yoga: GraphqlServer;
   /** Names each engine with 'ok' or what is wrong. */
   checkReadiness: ReadinessCheck;
   metrics: Metrics;

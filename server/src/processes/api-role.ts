@@ -45,8 +45,9 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     log,
   });
   const credentialWatch = await createCredentialWatch(deps.events);
-  const createContext = ({ viewer, lifetime }: Authenticated) => ({
+  const createContext = ({ viewer, lifetime }: Authenticated, clientAddress: string) => ({
     viewer,
+    clientAddress,
     credentialLifetime: lifetime,
     prisma: deps.prisma,
     deps,
@@ -60,6 +61,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     createContext,
     production,
     credentialWatch,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
   const http = createHttpServer({
     yoga,
@@ -73,6 +75,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     authenticate,
     createContext,
     credentialWatch,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
