@@ -11,6 +11,7 @@ import ical from 'node-ical';
 import { z } from 'zod';
 import { diffOccurrences } from '../src/domain/calendar/diff.js';
 import { createRoomMatcher } from '../src/domain/calendar/match-room.js';
+import { createFeedReader } from '../src/adapters/feed-reader/index.js';
 import { readFeed } from '../src/domain/calendar/read-feed.js';
 import { syncWindow } from '../src/domain/calendar/sync-schedule.js';
 import { roomUrl } from '../src/domain/rooms/room-name.js';
@@ -267,6 +268,8 @@ async function syncs(feed: string): Promise<SyncFigures> {
     events: createInProcessEventBus({ log }),
     jobs: createInProcessJobQueue({ log }),
     locks: createInProcessLocks(),
+    // The bench measures large feeds, not the limit.
+    feedReader: createFeedReader({ timeoutSeconds: 600 }),
     now: () => clock,
     config: {
       PUBLIC_BASE_URL,
@@ -349,6 +352,7 @@ async function syncs(feed: string): Promise<SyncFigures> {
     };
   } finally {
     await deps.jobs.close();
+    await deps.feedReader.close();
     await server.close();
     await database.close();
   }

@@ -1,5 +1,6 @@
 // Rooms, occurrences and engines for the meeting service tests.
 import { randomBytes } from 'node:crypto';
+import { createFeedReader } from '../../src/adapters/feed-reader/index.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 import type { EventBus } from '../../src/engines/events.js';
 import { createInProcessEventBus } from '../../src/engines/events/in-process.js';
@@ -93,6 +94,8 @@ export function meetingDependencies(
     events: engines.events,
     jobs: engines.jobs,
     locks: engines.locks,
+    // Meetings never read feeds: a reader that starts no thread until asked.
+    feedReader: createFeedReader({ timeoutSeconds: 10 }),
     now,
     config: meetingTestConfig,
   };
