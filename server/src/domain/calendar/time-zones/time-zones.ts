@@ -88,10 +88,11 @@ function windowsZone(tzid: string): string | null {
   return null;
 }
 
-/** "/mozilla.org/20070129_1/America/New_York", "posix/Europe/Vaduz": the IANA name at the end. */
+/** "/mozilla.org/20070129_1/America/New_York", "posix/Europe/Vaduz", "/Europe/Stockholm": the IANA name at the end. */
 function globallyUniqueZone(tzid: string): string | null {
   const parts = tzid.split('/').filter((part) => part !== '');
-  for (let start = 1; start < parts.length; start++) {
+  // "/Europe/Stockholm": a leading slash alone, with no prefix to skip.
+  for (let start = tzid.startsWith('/') ? 0 : 1; start < parts.length; start++) {
     const zone = canonicalIanaZone(parts.slice(start).join('/'));
     if (zone !== null) {
       return zone;
