@@ -9,7 +9,6 @@ import {
   decodeFeedBytes,
   extractRelevantIcs,
   normalizedFeedHash,
-  readFeed,
   type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
 import { syncWindow } from '../../domain/calendar/sync-schedule.js';
@@ -84,7 +83,7 @@ async function readAndDiff(
 ): Promise<Reading> {
   const text = source.kind === 'changed' ? source.text : await storedRelevantIcs(deps, room.id);
   // The one call that reads feed text: fresh bytes, or the stored relevant part of unchanged ones.
-  const feedReading = readFeed(text, {
+  const feedReading = await deps.feedReader.read(text, {
     window: readingWindow(window),
     defaultTimezone: room.timezone,
     ...(source.kind === 'changed' && { relevantHost: publicHost(deps) }),
