@@ -70,4 +70,48 @@ describe('config', () => {
       expect(parse).toThrow(message);
     });
   });
+
+  describe('development sign-in', () => {
+    it('is off unless asked for, and then listens on loopback only', () => {
+      expect(parseConfig({})).toMatchObject({ DEV_SIGN_IN: false, HOST: '0.0.0.0' });
+      expect(parseConfig({ DEV_SIGN_IN: 'true' })).toMatchObject({
+        DEV_SIGN_IN: true,
+        HOST: '127.0.0.1',
+        PUBLIC_BASE_URL: 'http://localhost:4000',
+      });
+      expect(
+        parseConfig({ DEV_SIGN_IN: 'true', HOST: '::1', PUBLIC_BASE_URL: 'http://[::1]:4000' }),
+      ).toMatchObject({ DEV_SIGN_IN: true, HOST: '::1' });
+      expect(
+        parseConfig({ DEV_SIGN_IN: 'false', PUBLIC_BASE_URL: 'https://lobby.example.org' }),
+      ).toMatchObject({ DEV_SIGN_IN: false, HOST: '0.0.0.0' });
+    });
+
+    it.each([
+      {
+        name: 'a public PUBLIC_BASE_URL',
+        environment: { DEV_SIGN_IN: 'true', PUBLIC_BASE_URL: 'https://lobby.example.org' },
+        message: /DEV_SIGN_IN: development sign-in hands out admin tokens, so it needs a loopback/,
+      },
+      {
+        name: 'a PUBLIC_BASE_URL on a private address',
+        environment: { DEV_SIGN_IN: 'true', PUBLIC_BASE_URL: 'http://192.168.1.20:4000' },
+        message: /DEV_SIGN_IN: .*needs a loopback PUBLIC_BASE_URL/,
+      },
+      {
+        name: 'every interface',
+        environment: { DEV_SIGN_IN: 'true', HOST: '0.0.0.0' },
+        message: /HOST: must be a loopback address .* while DEV_SIGN_IN is on/,
+      },
+      {
+        name: 'a value that is not true or false',
+        environment: { DEV_SIGN_IN: 'yes' },
+        message: /DEV_SIGN_IN: must be true or false/,
+      },
+    ])('refuses to start with $name, saying why', ({ environment, message }) => {
+      const parse = () => parseConfig(environment);
+      expect(parse).toThrow(ConfigError);
+      expect(parse).toThrow(message);
+    });
+  });
 });

@@ -164,7 +164,12 @@ function startEmbedded(): Promise<LobbyStack> {
     cleanups.push(() => rm(dataDirectory, { recursive: true, force: true }));
     const server = await startLobbyProcess({
       script: 'all-in-one.ts',
-      environment: { ...parts.environment, NODE_ENV: 'test', LOBBY_DATA_DIR: dataDirectory },
+      environment: {
+        ...parts.environment,
+        NODE_ENV: 'test',
+        LOBBY_DATA_DIR: dataDirectory,
+        DEV_SIGN_IN: 'true',
+      },
       readyLine: /Lobby is running: (\S+)/,
     });
     cleanups.push(() => server.stop());
