@@ -114,4 +114,62 @@ describe('config', () => {
       expect(parse).toThrow(message);
     });
   });
+
+  describe('HTTP surface', () => {
+    it('keeps introspection for development and lets production opt in', () => {
+      expect(parseConfig({}).GRAPHQL_INTROSPECTION).toBe(true);
+      expect(parseConfig({ NODE_ENV: 'production' }).GRAPHQL_INTROSPECTION).toBe(false);
+      expect(
+        parseConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' })
+          .GRAPHQL_INTROSPECTION,
+      ).toBe(true);
+    });
+
+    it('takes CORS origins and a metrics token and port', () => {
+      expect(
+        parseConfig({
+          CORS_ALLOWED_ORIGINS: 'https://app.example.org, http://localhost:5173',
+          METRICS_TOKEN: 'm'.repeat(24),
+          METRICS_PORT: '9464',
+        }),
+      ).toMatchObject({
+        CORS_ALLOWED_ORIGINS: ['https://app.example.org', 'http://localhost:5173'],
+        METRICS_TOKEN: 'm'.repeat(24),
+        METRICS_PORT: 9464,
+      });
+      expect(parseConfig({}).CORS_ALLOWED_ORIGINS).toEqual([]);
+    });
+
+    it.each([
+      {
+        name: 'a CORS origin with a path',
+        environment: { CORS_ALLOWED_ORIGINS: 'https://app.example.org/lobby' },
+        message: /CORS_ALLOWED_ORIGINS: comma-separated origins/,
+      },
+      {
+        name: 'a CORS wildcard',
+        environment: { CORS_ALLOWED_ORIGINS: '*' },
+        message: /CORS_ALLOWED_ORIGINS: comma-separated origins/,
+      },
+      {
+        name: 'a short metrics token',
+        environment: { METRICS_TOKEN: 'short' },
+        message: /METRICS_TOKEN: must be at least 24 characters/,
+      },
+      {
+        name: 'metrics on the API port',
+        environment: { PORT: '4000', METRICS_PORT: '4000' },
+        message: /METRICS_PORT: must differ from PORT/,
+      },
+      {
+        name: 'an introspection flag that is not true or false',
+        environment: { GRAPHQL_INTROSPECTION: '1' },
+        message: /GRAPHQL_INTROSPECTION: must be true or false/,
+      },
+    ])('refuses $name at start, saying why', ({ environment, message }) => {
+      const parse = () => parseConfig(environment);
+      expect(parse).toThrow(ConfigError);
+      expect(parse).toThrow(message);
+    });
+  });
 });

@@ -21,6 +21,14 @@ const booleanFlag = optionalString
   .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional())
   .transform((value) => (value === undefined ? undefined : value === 'true'));
 
+/** Browser origins (`https://host[:port]`, nothing after it), as browsers send them in `Origin`. */
+const originList = commaList.refine(
+  (origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
+  'comma-separated origins such as https://app.example.com (scheme, host, optional port; no path)',
+);
+
+const port = optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional());
+
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -78,8 +86,23 @@ const environmentSchema = z
       z.string().min(24, 'must be at least 24 characters').optional(),
     ),
     WORKER_CONCURRENCY: integer(4, 1, 64),
+    // Browser origins other than PUBLIC_BASE_URL's that may call the API (CORS).
+    CORS_ALLOWED_ORIGINS: originList,
+    // Introspection and GraphiQL; unset, they follow NODE_ENV (off in production).
+    GRAPHQL_INTROSPECTION: booleanFlag,
+    METRICS_TOKEN: optionalString.pipe(
+      z.string().min(24, 'must be at least 24 characters').optional(),
+    ),
+    METRICS_PORT: port,
   })
   .superRefine((environment, context) => {
+    if (environment.METRICS_PORT !== undefined && environment.METRICS_PORT === environment.PORT) {
+      context.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: 'must differ from PORT (leave it unset to serve /metrics on PORT)',
+      });
+    }
     // Keys from a JWKS sign tokens for many applications: only ours, from our issuer, count.
     if (environment.AUTH_JWKS_URL === undefined) return;
     for (const name of ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'] as const) {
@@ -95,6 +118,8 @@ const environmentSchema = z
       DEV_SIGN_IN: developmentSignIn,
       HOST: environment.HOST ?? (developmentSignIn ? '127.0.0.1' : '0.0.0.0'),
       PUBLIC_BASE_URL: environment.PUBLIC_BASE_URL ?? `http://localhost:${environment.PORT}`,
+      GRAPHQL_INTROSPECTION:
+        environment.GRAPHQL_INTROSPECTION ?? environment.NODE_ENV !== 'production',
     };
   })
   .superRefine((config, context) => {

@@ -1,4 +1,5 @@
 // The GraphQL server over HTTP/SSE (yoga) and WebSocket (graphql-ws), with one way to authenticate.
+import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
 import type { DocumentNode, execute, GraphQLError, GraphQLSchema, subscribe } from 'graphql';
@@ -39,6 +40,10 @@ export type GraphqlServerOptions = {
   /** Ends subscriptions and sockets whose credential is revoked or expires. */
   credentialWatch: CredentialWatch;
   production: boolean;
+  /** Introspection and GraphiQL (GRAPHQL_INTROSPECTION). */
+  introspection: boolean;
+  /** Browser origins that may call the API (PUBLIC_BASE_URL's and CORS_ALLOWED_ORIGINS). */
+  allowedOrigins: readonly string[];
 };
 
 /** Depth, alias and token limits: generous for the client, fatal to abuse. */
@@ -113,11 +118,19 @@ export function createGraphqlServer(
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: !production,
+    graphiql: options.introspection,
     landingPage: false,
+    // Bearer tokens, no cookies: other origins need no credentials, only a place on the list.
+    cors: {
+      origin: [...options.allowedOrigins],
+      credentials: false,
+      methods: ['GET', 'POST'],
+    },
     maskedErrors: { isDev: !production, maskError: maskUnexpectedErrors },
     plugins: [
       jsonBodiesOnly,
+      // A validation rule, so it holds for WebSocket operations too (they share this envelop).
+      ...(options.introspection ? [] : [useDisableIntrospection()]),
       ...armorPlugins(),
       useOperationCostLimit(),
       useSharedSubscriptionResults(),
