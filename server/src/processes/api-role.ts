@@ -76,6 +76,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     introspection: config.GRAPHQL_INTROSPECTION,
     allowedOrigins: [new URL(config.PUBLIC_BASE_URL).origin, ...config.CORS_ALLOWED_ORIGINS],
     credentialWatch,
+    log,
   });
   const metrics = { metrics: createMetrics(live), token: config.METRICS_TOKEN };
   const metricsServer =

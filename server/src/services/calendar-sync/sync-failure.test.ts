@@ -1,6 +1,7 @@
 // A sync that fails, over real HTTP into a real database (DESIGN §3): each failure is typed, changes
 // nothing stored but the failure bookkeeping, and backs the feed off.
 import { describe, expect, it } from 'vitest';
+import { HOST_NOT_ALLOWED_MESSAGE } from '../../adapters/safe-fetch/index.js';
 import {
   countersOf,
   eventRows,
@@ -109,7 +110,7 @@ describe.each(databaseEngines())('calendar sync failures on $engine', ({ open })
         name: 'a redirect to a loopback host that is not allowed',
         response: (redirectTarget) => ({ kind: 'redirect', location: redirectTarget }),
         errorCode: 'FETCH_BLOCKED',
-        message: /redirected to a host that resolves to/,
+        message: /could not be found or is not on the public internet/,
       },
       {
         name: 'a redirect loop',
@@ -176,9 +177,7 @@ describe.each(databaseEngines())('calendar sync failures on $engine', ({ open })
         const run = await syncRoom(context.deps, room.id);
 
         expect(countersOf(run)).toMatchObject({ status: 'FAILED', errorCode: 'FETCH_BLOCKED' });
-        expect(run.errorMessage).toBe(
-          "The feed's host resolves to a loopback address, which Lobby does not fetch.",
-        );
+        expect(run.errorMessage).toBe(HOST_NOT_ALLOWED_MESSAGE);
         expect(forbidden.connections()).toBe(0);
         expect(await eventRows(context.prisma, room.id)).toEqual([]);
         expect((await feedOf(context.prisma, room.id)).consecutiveFailures).toBe(1);
