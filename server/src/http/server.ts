@@ -200,8 +200,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
       return;
     }
-    if (pathname === '/metrics' && metrics !== null) {
-      await serveMetrics(metrics, request, response);
+    if (pathname === '/metrics') {
+      // With METRICS_PORT, metrics are not on this port at all (not even the client's fallback).
+      if (metrics === null) sendJson(response, 404, { error: 'Not found' });
+      else await serveMetrics(metrics, request, response);
       return;
     }
     if (pathname.startsWith(yoga.graphqlEndpoint) || clientDirectory === undefined) {

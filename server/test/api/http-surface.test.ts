@@ -48,7 +48,7 @@ for (const { engine, open } of databaseEngines()) {
     it('sends CSP (frame-ancestors included), nosniff and Referrer-Policy on API answers', async () => {
       const answers = [
         await fetch(`${suite.api.url}/health`),
-        await fetch(`${suite.api.url}/nowhere`),
+        await fetch(`${suite.api.url}/ready`),
         await fetch(suite.api.graphqlUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
