@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import ical from 'node-ical';
 import { z } from 'zod';
+import { parseConfig } from '../src/config.js';
 import { diffOccurrences } from '../src/domain/calendar/diff.js';
 import { createRoomMatcher } from '../src/domain/calendar/match-room.js';
 import { readFeed } from '../src/domain/calendar/read-feed.js';
@@ -18,6 +19,7 @@ import { openDatabase } from '../src/engines/database/database.js';
 import { createInProcessEventBus } from '../src/engines/events/in-process.js';
 import { createInProcessJobQueue } from '../src/engines/jobs/in-process.js';
 import { createInProcessLocks } from '../src/engines/locks/in-process.js';
+import { createInProcessRateLimits } from '../src/engines/rate-limits/in-process.js';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { runCalendarSyncs } from '../src/services/calendar-sync/run-sync.js';
 import { findOrCreateActiveRun } from '../src/services/calendar-sync/runs.js';
@@ -267,8 +269,10 @@ async function syncs(feed: string): Promise<SyncFigures> {
     events: createInProcessEventBus({ log }),
     jobs: createInProcessJobQueue({ log }),
     locks: createInProcessLocks(),
+    rateLimits: createInProcessRateLimits(),
     now: () => clock,
     config: {
+      ...parseConfig({}),
       PUBLIC_BASE_URL,
       CALENDAR_LOOKAHEAD_DAYS: LOOKAHEAD_DAYS,
       CALENDAR_FETCH_ALLOWED_HOSTS: [server.authority],

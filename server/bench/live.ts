@@ -110,7 +110,13 @@ async function nextMessage<Type extends ChildMessage['type']>(
 const bench = await openBenchDatabase(databaseUrl);
 const redis = await claimRedisDatabase(redisUrl);
 const engines = { databaseUrl: bench.url ?? databaseUrl, redisUrl: redis.url };
-const environment = { NODE_ENV: 'production' };
+// One client makes every change from one address: the per-address and per-meeting limits would
+// refuse it long before the subscribers are measured.
+const environment = {
+  NODE_ENV: 'production',
+  MEETING_JOINS_PER_IP_PER_MINUTE: '10000',
+  MEETING_JOINS_PER_MEETING_PER_MINUTE: '10000',
+};
 const apiOptions = { script: apiScript, nodeArguments: ['--expose-gc'], ipc: true };
 const processes: LobbyProcess[] = [];
 const subscriberProcesses: Subscribers[] = [];

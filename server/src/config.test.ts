@@ -21,6 +21,26 @@ describe('config', () => {
     );
   });
 
+  it('has quotas and rate limits by default, each overridable', () => {
+    expect(parseConfig({})).toMatchObject({
+      TRUSTED_PROXY_HOPS: 0,
+      ROOMS_PER_USER_MAX: 50,
+      FEED_INSPECTIONS_PER_USER_PER_MINUTE: 10,
+      CALENDAR_SYNCS_PER_USER_PER_MINUTE: 10,
+      MEETING_STARTS_PER_IP_PER_MINUTE: 10,
+      MEETING_STARTS_PER_ROOM_PER_MINUTE: 20,
+      MEETING_JOINS_PER_IP_PER_MINUTE: 30,
+      MEETING_JOINS_PER_MEETING_PER_MINUTE: 100,
+    });
+    expect(parseConfig({ ROOMS_PER_USER_MAX: '5', TRUSTED_PROXY_HOPS: '1' })).toMatchObject({
+      ROOMS_PER_USER_MAX: 5,
+      TRUSTED_PROXY_HOPS: 1,
+    });
+    expect(() => parseConfig({ MEETING_JOINS_PER_IP_PER_MINUTE: '0' })).toThrow(
+      /MEETING_JOINS_PER_IP_PER_MINUTE: /,
+    );
+  });
+
   it('names every variable that is wrong, and why', () => {
     const parse = () =>
       parseConfig({ REDIS_URL: 'http://redis', REDIS_KEY_PREFIX: 'a:b', PORT: 'eighty' });

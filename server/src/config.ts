@@ -86,6 +86,17 @@ const environmentSchema = z
       z.string().min(24, 'must be at least 24 characters').optional(),
     ),
     WORKER_CONCURRENCY: integer(4, 1, 64),
+    // How many proxies of ours stand in front of the API (Caddy in docker-compose.yml: 1). Only
+    // the X-Forwarded-For entries they appended are believed; 0 takes the socket's address.
+    TRUSTED_PROXY_HOPS: integer(0, 0, 10),
+    // Quotas and rate limits (server/src/services/rate-limits.ts lists what each one counts).
+    ROOMS_PER_USER_MAX: integer(50, 1, 100_000),
+    FEED_INSPECTIONS_PER_USER_PER_MINUTE: integer(10, 1, 10_000),
+    CALENDAR_SYNCS_PER_USER_PER_MINUTE: integer(10, 1, 10_000),
+    MEETING_STARTS_PER_IP_PER_MINUTE: integer(10, 1, 10_000),
+    MEETING_STARTS_PER_ROOM_PER_MINUTE: integer(20, 1, 10_000),
+    MEETING_JOINS_PER_IP_PER_MINUTE: integer(30, 1, 10_000),
+    MEETING_JOINS_PER_MEETING_PER_MINUTE: integer(100, 1, 100_000),
     // Browser origins other than PUBLIC_BASE_URL's that may call the API (CORS).
     CORS_ALLOWED_ORIGINS: originList,
     // Introspection and GraphiQL; unset, they follow NODE_ENV (off in production).

@@ -7,6 +7,8 @@ import type { LiveUpdates } from './live-updates.js';
 
 export type Context = {
   viewer: Viewer;
+  /** Where the request came from, as per-address limits count it (http/client-address.ts). */
+  clientAddress: string;
   /** What ends the viewer's credential during an operation: subscriptions end with it. */
   credentialLifetime: CredentialLifetime;
   prisma: PrismaClient;

@@ -2,6 +2,7 @@
 import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DocumentNode, execute, GraphQLError, GraphQLSchema, subscribe } from 'graphql';
 import {
   createGraphQLError,
@@ -14,6 +15,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import { isEngineUnavailable } from '../engines/unavailable.js';
+import { clientAddress } from '../http/client-address.js';
 import {
   AuthenticationError,
   type Authenticate,
@@ -33,11 +35,18 @@ import { socketCredentials, useCredentialLifetime } from './credential-lifetime.
 import { useOperationCostLimit } from './operation-cost.js';
 import { useSharedSubscriptionResults } from './shared-subscription-results.js';
 
+/** What Node's HTTP server hands yoga with each request. */
+export type HttpServerContext = { req: IncomingMessage; res: ServerResponse };
+
+export type GraphqlServer = YogaServerInstance<HttpServerContext, Context>;
+
 export type GraphqlServerOptions = {
   schema: GraphQLSchema;
   authenticate: Authenticate;
-  /** Everything in the context but the caller's credential. */
-  createContext: (authenticated: Authenticated) => Context;
+  /** The context of an operation, from the caller's credential and address. */
+  createContext: (authenticated: Authenticated, clientAddress: string) => Context;
+  /** Proxies of ours in front of the API, whose X-Forwarded-For entries are believed. */
+  trustedProxyHops: number;
   /** Ends subscriptions and sockets whose credential is revoked or expires. */
   credentialWatch: CredentialWatch;
   production: boolean;
@@ -134,11 +143,10 @@ const maskUnexpectedErrors: MaskError = (error, message, isDev) => {
   return createGraphQLError(cause.message, { extensions: { code } });
 };
 
-export function createGraphqlServer(
-  options: GraphqlServerOptions,
-): YogaServerInstance<Record<string, unknown>, Context> {
-  const { schema, authenticate, createContext, production, credentialWatch } = options;
-  return createYoga<Record<string, unknown>, Context>({
+export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServer {
+  const { schema, authenticate, createContext, production, credentialWatch, trustedProxyHops } =
+    options;
+  return createYoga<HttpServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: options.introspection,
@@ -160,9 +168,12 @@ export function createGraphqlServer(
       useSharedSubscriptionResults(),
       useCredentialLifetime(credentialWatch),
     ],
-    context: async ({ request }) => {
+    context: async ({ request, req }) => {
       try {
-        return createContext(await authenticate(request.headers.get('authorization')));
+        return createContext(
+          await authenticate(request.headers.get('authorization')),
+          clientAddress(req, trustedProxyHops),
+        );
       } catch (error) {
         if (error instanceof AuthenticationError) {
           // Made by yoga's own graphql copy: test runners that load graphql twice still see a 401.
@@ -185,10 +196,10 @@ export const MAX_OPERATIONS_PER_SOCKET = 25;
 /** graphql-ws on the same port; the bearer token travels in connection_init's payload. */
 export function attachWebSocketGraphql(
   webSockets: WebSocketServer,
-  yoga: YogaServerInstance<Record<string, unknown>, Context>,
+  yoga: GraphqlServer,
   options: Pick<
     GraphqlServerOptions,
-    'schema' | 'authenticate' | 'createContext' | 'credentialWatch'
+    'schema' | 'authenticate' | 'createContext' | 'credentialWatch' | 'trustedProxyHops'
   >,
 ) {
   const { schema } = options;
@@ -239,7 +250,10 @@ export function attachWebSocketGraphql(
         // Checked again per operation: a revoked or expired credential is refused, its socket closed.
         const checked = await credentials.current(context.extra.socket);
         if ('refused' in checked) return [checked.refused];
-        const contextValue = options.createContext(checked.authenticated);
+        const contextValue = options.createContext(
+          checked.authenticated,
+          clientAddress(context.extra.request, options.trustedProxyHops),
+        );
         const envelope = yoga.getEnveloped(contextValue);
         const enveloped: Enveloped = {
           schema: schema,

@@ -5,10 +5,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import type { Context } from '../graphql/context.js';
-import { WEBSOCKET_MAX_PAYLOAD_BYTES } from '../graphql/server.js';
+import { WEBSOCKET_MAX_PAYLOAD_BYTES, type GraphqlServer } from '../graphql/server.js';
 import type { Log } from '../processes/runtime.js';
 import type { Metrics } from './metrics.js';
 
@@ -18,7 +16,7 @@ export type ReadinessCheck = () => Promise<Record<string, string>>;
 export type MetricsEndpoint = { metrics: Metrics; token: string | undefined };
 
 export type HttpServerOptions = {
-  yoga: YogaServerInstance<Record<string, unknown>, Context>;
+  yoga: GraphqlServer;
   /** Names each engine with 'ok' or 'unavailable'. */
   checkReadiness: ReadinessCheck;
   /** Served at /metrics; null where metrics have a port of their own. */

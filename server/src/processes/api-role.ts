@@ -60,8 +60,9 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     log,
   });
   const credentialWatch = await createCredentialWatch(deps.events);
-  const createContext = ({ viewer, lifetime }: Authenticated) => ({
+  const createContext = ({ viewer, lifetime }: Authenticated, clientAddress: string) => ({
     viewer,
+    clientAddress,
     credentialLifetime: lifetime,
     prisma: deps.prisma,
     deps,
@@ -77,6 +78,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     allowedOrigins: [new URL(config.PUBLIC_BASE_URL).origin, ...config.CORS_ALLOWED_ORIGINS],
     credentialWatch,
     log,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
   const metrics = { metrics: createMetrics(live), token: config.METRICS_TOKEN };
   const metricsServer =
@@ -94,6 +96,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     authenticate,
     createContext,
     credentialWatch,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
   await listen(http.server, config.PORT, config.HOST);
   if (metricsServer !== null && config.METRICS_PORT !== undefined) {

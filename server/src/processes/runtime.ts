@@ -1,5 +1,5 @@
 // Chooses and opens the engines: PostgreSQL/Redis/BullMQ when their URLs are set, else the
-// embedded ones (PGlite under LOBBY_DATA_DIR, in-process events, jobs and locks).
+// embedded ones (PGlite under LOBBY_DATA_DIR, in-process events, jobs, locks and rate limits).
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../engines/database/database.js';
@@ -12,6 +12,9 @@ import { createInProcessJobQueue } from '../engines/jobs/in-process.js';
 import type { Locks } from '../engines/locks.js';
 import { createInProcessLocks } from '../engines/locks/in-process.js';
 import { createRedisLocks } from '../engines/locks/redis.js';
+import type { RateLimits } from '../engines/rate-limits.js';
+import { createInProcessRateLimits } from '../engines/rate-limits/in-process.js';
+import { createRedisRateLimits } from '../engines/rate-limits/redis.js';
 import { closeRedisConnection, openRedisConnection } from '../engines/redis-connection.js';
 import type { ServiceDependencies } from '../services/dependencies.js';
 
@@ -72,17 +75,21 @@ export async function openRuntime(
   let events: EventBus;
   let jobs: JobQueue;
   let locks: Locks;
+  let rateLimits: RateLimits;
   let pingRedis: (() => Promise<unknown>) | undefined;
   let closeRedis: () => Promise<void> = () => Promise.resolve();
   if (config.REDIS_URL === undefined) {
     events = createInProcessEventBus({ log });
     jobs = createInProcessJobQueue({ log });
     locks = createInProcessLocks();
+    rateLimits = createInProcessRateLimits();
   } else {
     const redisOptions = { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, log };
     events = createRedisEventBus(redisOptions);
     jobs = createBullmqJobQueue(redisOptions);
     locks = createRedisLocks(redisOptions);
+    // Shared: every API process counts against the same windows.
+    rateLimits = createRedisRateLimits(redisOptions);
     const readinessConnection = openRedisConnection(redisOptions, 'commands');
     pingRedis = () => readinessConnection.ping();
     closeRedis = () => closeRedisConnection(readinessConnection);
@@ -92,6 +99,7 @@ export async function openRuntime(
     events,
     jobs,
     locks,
+    rateLimits,
     now: () => new Date(),
     config,
   };
@@ -111,6 +119,7 @@ export async function openRuntime(
       await jobs.close();
       await events.close();
       await locks.close();
+      await rateLimits.close();
       await closeRedis();
       await database.close();
     },

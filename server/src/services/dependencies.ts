@@ -3,13 +3,16 @@ import type { Config } from '../config.js';
 import type { EventBus } from '../engines/events.js';
 import type { JobQueue } from '../engines/jobs.js';
 import type { Locks } from '../engines/locks.js';
+import type { RateLimits } from '../engines/rate-limits.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { RateLimitSettings } from './rate-limits.js';
 
 export type ServiceDependencies = {
   prisma: PrismaClient;
   events: EventBus;
   jobs: JobQueue;
   locks: Locks;
+  rateLimits: RateLimits;
   /** The current time; tests of pure timing rules pass their own. */
   now: () => Date;
   config: Pick<
@@ -19,5 +22,7 @@ export type ServiceDependencies = {
     | 'CALENDAR_FETCH_ALLOWED_HOSTS'
     | 'MEETING_PRECREATE_MINUTES'
     | 'VIDEO_BASE_URL'
-  >;
+    | 'ROOMS_PER_USER_MAX'
+  > &
+    RateLimitSettings;
 };

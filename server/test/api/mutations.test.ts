@@ -39,7 +39,11 @@ const invalid = (field: string, message: unknown = anyString) => ({
 // Plain titles (`on postgres`, not `on 'postgres'`): CI looks for the engine's name.
 for (const { engine, open } of databaseEngines())
   describe(`API mutations on ${engine}`, () => {
-    const context = useLobbyApi({ open });
+    // One owner saves and syncs feeds faster than anyone would; rate-limits.test.ts checks the limit.
+    const context = useLobbyApi({
+      open,
+      environment: { CALENDAR_SYNCS_PER_USER_PER_MINUTE: '1000' },
+    });
     const token = (actor: Actor) => context.scenario.tokens[actor];
     const gql = (query: string, variables: Record<string, unknown>, actor: Actor) =>
       context.api.gql(query, variables, { token: token(actor) });

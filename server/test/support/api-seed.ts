@@ -110,12 +110,15 @@ export type CalendarFeeds = {
   /** What the room's feed serves: `feedEventFor(roomName)` until replaced. */
   eventsOf(roomName: string): readonly FeedEvent[];
   setEvents(roomName: string, events: readonly FeedEvent[]): void;
+  /** How many times the room's feed was fetched. */
+  requestsFor(roomName: string): number;
   close(): Promise<void>;
 };
 
 /** Serves one ICS feed per room on 127.0.0.1, at `/feeds/<room>.ics?token=…`. */
 export async function serveCalendarFeeds(): Promise<CalendarFeeds> {
   const eventsByRoom = new Map<string, readonly FeedEvent[]>();
+  const requestsByRoom = new Map<string, number>();
   const eventsOf = (roomName: string) => {
     const events = eventsByRoom.get(roomName) ?? [feedEventFor(roomName)];
     eventsByRoom.set(roomName, events);
@@ -130,6 +133,7 @@ export async function serveCalendarFeeds(): Promise<CalendarFeeds> {
       response.writeHead(404).end();
       return;
     }
+    requestsByRoom.set(roomName, (requestsByRoom.get(roomName) ?? 0) + 1);
     response.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8' });
     response.end(feedIcs(roomName, eventsOf(roomName)));
   });
@@ -144,6 +148,7 @@ export async function serveCalendarFeeds(): Promise<CalendarFeeds> {
     setEvents(roomName, events) {
       eventsByRoom.set(roomName, events);
     },
+    requestsFor: (roomName) => requestsByRoom.get(roomName) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {

@@ -15,6 +15,9 @@ import { createInProcessJobQueue } from '../../src/engines/jobs/in-process.js';
 import type { Locks } from '../../src/engines/locks.js';
 import { createInProcessLocks } from '../../src/engines/locks/in-process.js';
 import { createRedisLocks } from '../../src/engines/locks/redis.js';
+import type { RateLimits } from '../../src/engines/rate-limits.js';
+import { createInProcessRateLimits } from '../../src/engines/rate-limits/in-process.js';
+import { createRedisRateLimits } from '../../src/engines/rate-limits/redis.js';
 import type { RedisEngineOptions } from '../../src/engines/redis-connection.js';
 import { startApiRole } from '../../src/processes/api-role.js';
 import { openRuntime, type Runtime } from '../../src/processes/runtime.js';
@@ -45,7 +48,13 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
 }
 
 /** The engines an in-process API runs on; their owner closes them after the API. */
-export type ApiEngines = { events: EventBus; jobs: JobQueue; locks: Locks; close(): Promise<void> };
+export type ApiEngines = {
+  events: EventBus;
+  jobs: JobQueue;
+  locks: Locks;
+  rateLimits: RateLimits;
+  close(): Promise<void>;
+};
 
 function withClose(engines: Omit<ApiEngines, 'close'>): ApiEngines {
   return {
@@ -54,6 +63,7 @@ function withClose(engines: Omit<ApiEngines, 'close'>): ApiEngines {
       await engines.jobs.close();
       await engines.events.close();
       await engines.locks.close();
+      await engines.rateLimits.close();
     },
   };
 }
@@ -63,6 +73,7 @@ export function inProcessApiEngines(log: RedisEngineOptions['log']): ApiEngines 
     events: createInProcessEventBus({ log }),
     jobs: createInProcessJobQueue({ log }),
     locks: createInProcessLocks(),
+    rateLimits: createInProcessRateLimits(),
   });
 }
 
@@ -72,6 +83,7 @@ export function redisApiEngines(options: RedisEngineOptions): ApiEngines {
     events: createRedisEventBus(options),
     jobs: createBullmqJobQueue(options),
     locks: createRedisLocks(options),
+    rateLimits: createRedisRateLimits(options),
   });
 }
 
@@ -134,6 +146,7 @@ export async function startInProcessApi(options: InProcessApiOptions): Promise<I
     events: engines.events,
     jobs: engines.jobs,
     locks: engines.locks,
+    rateLimits: engines.rateLimits,
     now: () => new Date(),
     config,
   };

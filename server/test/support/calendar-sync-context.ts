@@ -12,6 +12,7 @@ import type {
   Room,
 } from '../../src/generated/prisma/client.js';
 import type { ServiceDependencies } from '../../src/services/dependencies.js';
+import { parseConfig } from '../../src/config.js';
 import { runCalendarSyncs } from '../../src/services/calendar-sync/run-sync.js';
 import { findOrCreateActiveRun } from '../../src/services/calendar-sync/runs.js';
 import type { TestDatabase } from './database.js';
@@ -41,8 +42,10 @@ export function syncDependencies(
     events: engines.events,
     jobs: engines.jobs,
     locks: engines.locks,
+    rateLimits: engines.rateLimits,
     now,
     config: {
+      ...parseConfig({}),
       PUBLIC_BASE_URL,
       CALENDAR_LOOKAHEAD_DAYS: 7,
       CALENDAR_FETCH_ALLOWED_HOSTS: [...allowedHosts],

@@ -1,5 +1,6 @@
 // Rooms, occurrences and engines for the meeting service tests.
 import { randomBytes } from 'node:crypto';
+import { parseConfig } from '../../src/config.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 import type { EventBus } from '../../src/engines/events.js';
 import { createInProcessEventBus } from '../../src/engines/events/in-process.js';
@@ -10,6 +11,9 @@ import { createInProcessJobQueue } from '../../src/engines/jobs/in-process.js';
 import type { Locks } from '../../src/engines/locks.js';
 import { createInProcessLocks } from '../../src/engines/locks/in-process.js';
 import { createRedisLocks } from '../../src/engines/locks/redis.js';
+import type { RateLimits } from '../../src/engines/rate-limits.js';
+import { createInProcessRateLimits } from '../../src/engines/rate-limits/in-process.js';
+import { createRedisRateLimits } from '../../src/engines/rate-limits/redis.js';
 import type { RedisEngineOptions } from '../../src/engines/redis-connection.js';
 import type { PrismaClient, Room } from '../../src/generated/prisma/client.js';
 import type { ServiceDependencies } from '../../src/services/dependencies.js';
@@ -17,7 +21,9 @@ import { engineCases, type EngineCase } from './redis.js';
 
 export const MS_PER_MINUTE = 60_000;
 
+/** The defaults (quotas and rate limits included), with the test's public and video URLs. */
 export const meetingTestConfig: ServiceDependencies['config'] = {
+  ...parseConfig({}),
   PUBLIC_BASE_URL: 'https://lobby.example.org',
   CALENDAR_LOOKAHEAD_DAYS: 7,
   CALENDAR_FETCH_ALLOWED_HOSTS: [],
@@ -32,6 +38,7 @@ export type Engines = {
   events: EventBus;
   jobs: JobQueue;
   locks: Locks;
+  rateLimits: RateLimits;
   close(): Promise<void>;
 };
 
@@ -42,6 +49,7 @@ export function inProcessEngines(log: ErrorLog): Engines {
     events: createInProcessEventBus({ log }),
     jobs: createInProcessJobQueue({ log }),
     locks: createInProcessLocks(),
+    rateLimits: createInProcessRateLimits(),
   });
 }
 
@@ -51,6 +59,7 @@ export function redisEngines(options: RedisEngineOptions): Engines {
     events: createRedisEventBus(options),
     jobs: createBullmqJobQueue(options),
     locks: createRedisLocks(options),
+    rateLimits: createRedisRateLimits(options),
   });
 }
 
@@ -61,6 +70,7 @@ function withClose(engines: Omit<Engines, 'close'>): Engines {
       await engines.jobs.close();
       await engines.events.close();
       await engines.locks.close();
+      await engines.rateLimits.close();
     },
   };
 }
@@ -93,6 +103,7 @@ export function meetingDependencies(
     events: engines.events,
     jobs: engines.jobs,
     locks: engines.locks,
+    rateLimits: engines.rateLimits,
     now,
     config: meetingTestConfig,
   };

@@ -5,6 +5,7 @@ import { setRoomCalendar } from '../../services/calendar-sync/feed-settings.js';
 import { requestCalendarSync } from '../../services/calendar-sync/request-sync.js';
 import { runAtState } from '../../services/calendar-sync/runs.js';
 import { NotFoundError, RateLimitedError } from '../../services/errors.js';
+import { callerSubject, enforceRateLimits } from '../../services/rate-limits.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { commonErrors } from './errors.js';
@@ -194,6 +195,13 @@ const SyncRoomCalendarSuccess = builder
     }),
   });
 
+/** Syncs a user asks for (sync now, saving a feed) per minute: 30 rooms are not 30 fetches at once. */
+function enforceSyncLimit(context: Context): Promise<void> {
+  return enforceRateLimits(context.deps, [
+    ['calendarSyncsPerUser', callerSubject(context.viewer, context.clientAddress)],
+  ]);
+}
+
 builder.mutationFields((t) => ({
   setRoomCalendar: t.field({
     type: SetRoomCalendarSuccess,
@@ -201,6 +209,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: SetRoomCalendarInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const room = await loadManagedRoom(context, input.roomId.id);
+      // Saving an enabled feed fetches it at once: counted as a sync.
+      if (input.enabled) await enforceSyncLimit(context);
       await setRoomCalendar(context.deps, room.id, input);
       return { room };
     },
@@ -212,6 +222,7 @@ builder.mutationFields((t) => ({
     args: { roomId: t.arg.globalID({ required: true, for: RoomRef }) },
     resolve: async (_root, { roomId }, context) => {
       const room = await loadManagedRoom(context, roomId.id);
+      await enforceSyncLimit(context);
       const run = await requestCalendarSync(context.deps, room.id, 'MANUAL');
       return { runId: run.id };
     },

@@ -10,6 +10,7 @@ import {
 } from '../../services/calendar-inspect/inspect-feed.js';
 import { enforceManualCooldown } from '../../services/calendar-sync/request-sync.js';
 import { RateLimitedError, ValidationError } from '../../services/errors.js';
+import { callerSubject, enforceRateLimits } from '../../services/rate-limits.js';
 import { builder } from '../builder.js';
 import { commonErrors, ErrorInterface } from './errors.js';
 import { loadManagedRoom, RoomRef } from './room.js';
@@ -90,6 +91,9 @@ builder.queryFields((t) => ({
         if (feed === null) throw new ValidationError('This room has no calendar feed yet', 'url');
         url = feed.url;
       }
+      await enforceRateLimits(context.deps, [
+        ['feedInspectionsPerUser', callerSubject(context.viewer, context.clientAddress)],
+      ]);
       await enforceManualCooldown(context.deps, `inspect:${room.id}`);
       const { config } = context.deps;
       const defaults = syncWindow(context.deps.now(), config.CALENDAR_LOOKAHEAD_DAYS);

@@ -4,6 +4,7 @@ import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import {
   ForbiddenError,
   NotFoundError,
+  RateLimitedError,
   readOnlyCredentialMessage,
   ValidationError,
 } from '../../services/errors.js';
@@ -18,6 +19,7 @@ import {
   type LobbyMeeting,
   type RoomMeetings,
 } from '../../services/meetings/index.js';
+import { callerSubject, enforceRateLimits } from '../../services/rate-limits.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { commonErrors, ErrorInterface } from './errors.js';
@@ -253,24 +255,33 @@ const participationErrors = [ValidationError, NotFoundError, ForbiddenError] as 
 builder.mutationFields((t) => ({
   startMeeting: t.field({
     type: meetingPayload('StartMeetingSuccess'),
-    errors: { types: [...participationErrors] },
+    errors: { types: [...participationErrors, RateLimitedError] },
     description: "The room's live meeting, or a new one: calling it twice never makes two",
     args: { roomName: t.arg.string({ required: true }) },
     resolve: async (_root, { roomName }, context) => {
       assertMayParticipate(context.viewer);
-      const meeting = await startMeeting(context.deps, { roomName: roomName.toLowerCase() });
+      const name = roomName.toLowerCase();
+      await enforceRateLimits(context.deps, [
+        ['meetingStartsPerCaller', callerSubject(context.viewer, context.clientAddress)],
+        ['meetingStartsPerRoom', name],
+      ]);
+      const meeting = await startMeeting(context.deps, { roomName: name });
       return { meetingId: meeting.id };
     },
   }),
   joinMeeting: t.field({
     type: JoinMeetingSuccess,
-    errors: { types: [...participationErrors, MeetingEndedError] },
+    errors: { types: [...participationErrors, MeetingEndedError, RateLimitedError] },
     args: {
       meetingId: t.arg.globalID({ required: true, for: MeetingRef }),
       displayName: t.arg.string(),
     },
     resolve: async (_root, { meetingId, displayName }, context) => {
       assertMayParticipate(context.viewer);
+      await enforceRateLimits(context.deps, [
+        ['meetingJoinsPerCaller', callerSubject(context.viewer, context.clientAddress)],
+        ['meetingJoinsPerMeeting', meetingId.id],
+      ]);
       const joined = await joinMeeting(context.deps, {
         meetingId: meetingId.id,
         displayName: displayName ?? null,

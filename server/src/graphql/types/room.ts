@@ -5,6 +5,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  RateLimitedError,
   readOnlyCredentialMessage,
 } from '../../services/errors.js';
 import { createRoom, deleteRoom, updateRoom } from '../../services/rooms/rooms.js';
@@ -112,7 +113,8 @@ DeleteRoomSuccess.implement({
 builder.mutationFields((t) => ({
   createRoom: t.field({
     type: CreateRoomSuccess,
-    errors: { types: [...commonErrors, ConflictError] },
+    errors: { types: [...commonErrors, ConflictError, RateLimitedError] },
+    description: 'A new room owned by the viewer; each user owns at most ROOMS_PER_USER_MAX rooms',
     args: { input: t.arg({ type: CreateRoomInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const { viewer } = context;

@@ -4,7 +4,7 @@ import { validateRoomName } from '../../domain/rooms/room-name.js';
 import { topics } from '../../domain/events.js';
 import { Prisma, type Room } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../errors.js';
 
 export type RoomSettingsInput = {
   isShared?: boolean | null;
@@ -26,17 +26,40 @@ function settingsPatch(input: RoomSettingsInput) {
   };
 }
 
+/**
+ * A quota does not free itself with time, but RateLimitedError must say when to try again: by
+ * then the owner may have deleted a room.
+ */
+const ROOM_QUOTA_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * Creates a room if its owner has fewer than ROOMS_PER_USER_MAX. The count and the insert happen
+ * under the owner's row lock, so concurrent creations by one owner take turns: two cannot both
+ * see 49 rooms and make 51.
+ */
 export async function createRoom(
-  deps: Pick<ServiceDependencies, 'prisma'>,
+  deps: Pick<ServiceDependencies, 'prisma' | 'config'>,
   ownerId: string,
   input: RoomSettingsInput & { name: string },
 ): Promise<Room> {
   const name = validateRoomName(input.name);
   if (!name.ok) throw new ValidationError(name.message, 'name');
   assertValidSettings(input);
+  const quota = deps.config.ROOMS_PER_USER_MAX;
   try {
-    return await deps.prisma.room.create({
-      data: { name: name.name, ownerId, ...settingsPatch(input) },
+    return await deps.prisma.$transaction(async (transaction) => {
+      // NO KEY UPDATE: excludes the owner's other creations, not the inserts referencing the row.
+      await transaction.$queryRaw`
+        SELECT 1 FROM "User" WHERE "id" = ${ownerId}::uuid FOR NO KEY UPDATE`;
+      if ((await transaction.room.count({ where: { ownerId } })) >= quota) {
+        throw new RateLimitedError(
+          `You own ${quota} rooms, the most one person may: delete one to create another`,
+          ROOM_QUOTA_RETRY_AFTER_SECONDS,
+        );
+      }
+      return transaction.room.create({
+        data: { name: name.name, ownerId, ...settingsPatch(input) },
+      });
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
