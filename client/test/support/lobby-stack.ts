@@ -93,6 +93,9 @@ async function prepareStack(cleanups: Cleanup[]) {
     // Join links point here, so no page ever loads a real video platform.
     VIDEO_BASE_URL: calendars.url('/video'),
     CALENDAR_FETCH_ALLOWED_HOSTS: calendars.authority,
+    // `syncNowAs` asks every second until the per-room cooldown lets it through: each refusal
+    // counts against the per-user sync limit too, which these tests are not about.
+    CALENDAR_SYNCS_PER_USER_PER_MINUTE: '10000',
   };
   return {
     calendars,
