@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { parseConfig } from '../src/config.js';
 import { diffOccurrences } from '../src/domain/calendar/diff.js';
 import { createRoomMatcher } from '../src/domain/calendar/match-room.js';
+import { createFeedReader } from '../src/adapters/feed-reader/index.js';
 import { readFeed } from '../src/domain/calendar/read-feed.js';
 import { syncWindow } from '../src/domain/calendar/sync-schedule.js';
 import { roomUrl } from '../src/domain/rooms/room-name.js';
@@ -270,6 +271,8 @@ async function syncs(feed: string): Promise<SyncFigures> {
     jobs: createInProcessJobQueue({ log }),
     locks: createInProcessLocks(),
     rateLimits: createInProcessRateLimits(),
+    // The bench measures large feeds, not the limit.
+    feedReader: createFeedReader({ timeoutSeconds: 600 }),
     now: () => clock,
     config: {
       ...parseConfig({}),
@@ -353,6 +356,7 @@ async function syncs(feed: string): Promise<SyncFigures> {
     };
   } finally {
     await deps.jobs.close();
+    await deps.feedReader.close();
     await server.close();
     await database.close();
   }

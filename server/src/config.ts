@@ -76,6 +76,8 @@ const environmentSchema = z
     LOBBY_DATA_DIR: z.string().default('.lobby'),
     CALENDAR_LOOKAHEAD_DAYS: integer(7, 1, 366),
     CALENDAR_FETCH_ALLOWED_HOSTS: commaList,
+    // Wall-clock limit of reading one feed (parse and expand, in a worker thread); fractions allowed.
+    CALENDAR_READ_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
     MEETING_PRECREATE_MINUTES: integer(10, 0, 1440),
     VIDEO_BASE_URL: httpUrl.default('https://meet.jit.si'),
     AUTH_JWT_SECRET: optionalString.pipe(jwtSecret.optional()),

@@ -68,6 +68,8 @@ const ERROR_EXPLANATIONS: Record<CalendarSyncErrorCode, string> = {
   TIMEOUT: 'The calendar server took more than 15 seconds to send the calendar.',
   PARSE_FAILED:
     'The address did not return a complete calendar (.ics). Nothing stored was changed.',
+  WORKER_STOPPED:
+    'The sync stopped before it finished (its worker died or hung). The next sync will try again.',
   INTERNAL: 'Something went wrong inside Lobby. The next sync will try again.',
 };
 

@@ -31,6 +31,7 @@ export const RoomSettingsFragmentDocument = graphql(`
       syncIntervalMinutes
       nextSyncAt
       consecutiveFailures
+      pausedReason
       recentSyncs(first: 10) {
         ...SyncRunDetails
       }

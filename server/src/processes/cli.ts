@@ -3,6 +3,7 @@
 //   apikey create --name NAME --scopes READ,WRITE[,ADMIN] [--owner SUBJECT] [--admin]
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { createFeedReader } from '../adapters/feed-reader/index.js';
 import { SafeFetchError } from '../adapters/safe-fetch/index.js';
 import { loadConfig } from '../config.js';
 import { FeedParseError } from '../domain/calendar/read-feed.js';
@@ -89,13 +90,14 @@ async function feedInspect(args: string[]): Promise<void> {
     ? { kind: 'url' as const, url: target.replace(/^webcal/i, 'https') }
     : { kind: 'bytes' as const, bytes: await readFile(target) };
   const roomUrl = values['room-url'] ?? null;
-  const inspection = await inspectFeed(source, {
+  const reader = createFeedReader({ timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS });
+  const inspection = await inspectFeed(reader, source, {
     window,
     timezone,
     roomUrl,
     allowedHosts: config.CALENDAR_FETCH_ALLOWED_HOSTS,
     publicBaseUrl: config.PUBLIC_BASE_URL,
-  });
+  }).finally(() => reader.close());
   if (values.json) {
     console.log(
       JSON.stringify(

@@ -1,6 +1,7 @@
 // Chooses and opens the engines: PostgreSQL/Redis/BullMQ when their URLs are set, else the
 // embedded ones (PGlite under LOBBY_DATA_DIR, in-process events, jobs, locks and rate limits).
 import path from 'node:path';
+import { createFeedReader } from '../adapters/feed-reader/index.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../engines/database/database.js';
 import type { EventBus } from '../engines/events.js';
@@ -94,12 +95,14 @@ export async function openRuntime(
     pingRedis = () => readinessConnection.ping();
     closeRedis = () => closeRedisConnection(readinessConnection);
   }
+  const feedReader = createFeedReader({ timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS });
   const deps: ServiceDependencies = {
     prisma: database.prisma,
     events,
     jobs,
     locks,
     rateLimits,
+    feedReader,
     now: () => new Date(),
     config,
   };
@@ -121,6 +124,7 @@ export async function openRuntime(
       await locks.close();
       await rateLimits.close();
       await closeRedis();
+      await feedReader.close();
       await database.close();
     },
   };

@@ -1,4 +1,5 @@
 // What use cases may touch: the database, the engines, the clock and the settings they need.
+import type { FeedReader } from '../adapters/feed-reader/index.js';
 import type { Config } from '../config.js';
 import type { EventBus } from '../engines/events.js';
 import type { JobQueue } from '../engines/jobs.js';
@@ -13,6 +14,8 @@ export type ServiceDependencies = {
   jobs: JobQueue;
   locks: Locks;
   rateLimits: RateLimits;
+  /** Reads feed text off the main thread, within a wall-clock limit. */
+  feedReader: FeedReader;
   /** The current time; tests of pure timing rules pass their own. */
   now: () => Date;
   config: Pick<

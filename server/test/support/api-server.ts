@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { createFeedReader, type FeedReader } from '../../src/adapters/feed-reader/index.js';
 import { parseConfig } from '../../src/config.js';
 import type { Database } from '../../src/engines/database/database.js';
 import type { EventBus } from '../../src/engines/events.js';
@@ -127,6 +128,8 @@ export type InProcessApiOptions = {
   /** Run the worker's jobs (calendar syncs, meeting timers) in this process too. */
   worker?: boolean;
   environment?: Record<string, string>;
+  /** The feed reader to use (its owner closes it); one of the configured limit otherwise. */
+  feedReader?: FeedReader;
 };
 
 /**
@@ -141,12 +144,16 @@ export async function startInProcessApi(options: InProcessApiOptions): Promise<I
     logged.push(error === undefined ? message : `${message}: ${detail}`);
   };
   const { database, engines } = options;
+  const feedReader =
+    options.feedReader ??
+    createFeedReader({ timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS });
   const deps: ServiceDependencies = {
     prisma: database.prisma,
     events: engines.events,
     jobs: engines.jobs,
     locks: engines.locks,
     rateLimits: engines.rateLimits,
+    feedReader,
     now: () => new Date(),
     config,
   };
@@ -161,7 +168,10 @@ export async function startInProcessApi(options: InProcessApiOptions): Promise<I
   if (options.worker === true) await startWorkerRole(runtime);
   const api = await startApiRole(runtime, { issueDevelopmentToken: null });
   return {
-    ...testApi(portOf(api.url), () => api.close()),
+    ...testApi(portOf(api.url), async () => {
+      await api.close();
+      if (options.feedReader === undefined) await feedReader.close();
+    }),
     deps,
     logged,
     loadCount: () => api.loadCount(),

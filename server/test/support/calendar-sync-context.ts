@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
+import { createFeedReader, type FeedReader } from '../../src/adapters/feed-reader/index.js';
 import type {
   CalendarEvent,
   CalendarFeed,
@@ -28,12 +29,18 @@ export type SyncDependencies = ServiceDependencies & {
   log: (message: string, error?: unknown) => void;
 };
 
+/** A feed reader for a suite (its threads are reused between tests): generous for a loaded machine. */
+export function testFeedReader(): FeedReader {
+  return createFeedReader({ timeoutSeconds: 60 });
+}
+
 /** Dependencies of one worker; `eventsChanged` lists the rooms whose events a sync changed. */
 export function syncDependencies(
   prisma: PrismaClient,
   engines: Omit<Engines, 'close'>,
   now: () => Date,
   allowedHosts: readonly string[],
+  feedReader: FeedReader,
 ): { deps: SyncDependencies; eventsChanged: string[]; logged: LogEntry[] } {
   const eventsChanged: string[] = [];
   const logged: LogEntry[] = [];
@@ -43,6 +50,7 @@ export function syncDependencies(
     jobs: engines.jobs,
     locks: engines.locks,
     rateLimits: engines.rateLimits,
+    feedReader,
     now,
     config: {
       ...parseConfig({}),
@@ -83,18 +91,23 @@ export function useCalendarSync(
   open: () => Promise<TestDatabase>,
   start: Date,
 ): CalendarSyncTestContext {
-  let suite: { database: TestDatabase; server: IcsServer } | undefined;
+  let suite: { database: TestDatabase; server: IcsServer; feedReader: FeedReader } | undefined;
   let current:
     (ReturnType<typeof syncDependencies> & { engines: Engines; clock: TestClock }) | undefined;
   beforeAll(async () => {
-    suite = { database: await open(), server: await startIcsServer() };
+    suite = {
+      database: await open(),
+      server: await startIcsServer(),
+      feedReader: testFeedReader(),
+    };
   });
   afterAll(async () => {
+    await suite?.feedReader.close();
     await suite?.server.close();
     await suite?.database.drop();
   });
   beforeEach(async () => {
-    const { database, server } = suiteState();
+    const { database, server, feedReader } = suiteState();
     server.reset();
     await database.prisma.user.deleteMany();
     const engines = inProcessEngines(() => undefined);
@@ -102,7 +115,7 @@ export function useCalendarSync(
     current = {
       engines,
       clock,
-      ...syncDependencies(database.prisma, engines, clock.now, [server.authority]),
+      ...syncDependencies(database.prisma, engines, clock.now, [server.authority], feedReader),
     };
   });
   afterEach(async () => {

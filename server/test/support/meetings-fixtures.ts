@@ -1,6 +1,7 @@
 // Rooms, occurrences and engines for the meeting service tests.
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../../src/config.js';
+import { createFeedReader } from '../../src/adapters/feed-reader/index.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 import type { EventBus } from '../../src/engines/events.js';
 import { createInProcessEventBus } from '../../src/engines/events/in-process.js';
@@ -104,6 +105,8 @@ export function meetingDependencies(
     jobs: engines.jobs,
     locks: engines.locks,
     rateLimits: engines.rateLimits,
+    // Meetings never read feeds: a reader that starts no thread until asked.
+    feedReader: createFeedReader({ timeoutSeconds: 10 }),
     now,
     config: meetingTestConfig,
   };

@@ -120,9 +120,11 @@ export function SyncPanel(props: {
           <dd>
             {props.calendar?.enabled !== true
               ? 'Not scheduled: following the calendar is turned off'
-              : props.calendar.nextSyncAt === null
-                ? 'Not scheduled yet'
-                : formatDateTime(props.calendar.nextSyncAt)}
+              : props.calendar.pausedReason !== null
+                ? props.calendar.pausedReason
+                : props.calendar.nextSyncAt === null
+                  ? 'Not scheduled yet'
+                  : formatDateTime(props.calendar.nextSyncAt)}
           </dd>
         </dl>
         <button

@@ -7,6 +7,9 @@ export const SYNC_INTERVAL_MINUTES_MAX = 1440;
 export const BACKOFF_CAP_INTERVALS = 24;
 export const RETRY_AFTER_CAP_SECONDS = 24 * 60 * 60;
 
+/** Syncs in a row that stopped their worker before the feed is paused: it would kill the next one. */
+export const WORKER_STOPS_BEFORE_PAUSE = 3;
+
 const minuteMs = 60_000;
 
 export function nextSyncAfterSuccess(now: Date, syncIntervalMinutes: number): Date {
@@ -35,4 +38,12 @@ export function syncWindow(now: Date, lookaheadDays: number): { from: Date; to: 
     from: new Date(now.getTime() - 60 * minuteMs),
     to: new Date(now.getTime() + lookaheadDays * 24 * 60 * minuteMs),
   };
+}
+
+/** Whether the feed must pause: its newest finished runs (newest first) all stopped their worker. */
+export function pausesAfterWorkerStops(newestErrorCodes: readonly (string | null)[]): boolean {
+  const newest = newestErrorCodes.slice(0, WORKER_STOPS_BEFORE_PAUSE);
+  return (
+    newest.length === WORKER_STOPS_BEFORE_PAUSE && newest.every((code) => code === 'WORKER_STOPPED')
+  );
 }

@@ -1,6 +1,11 @@
 import { canReadAsManager } from '../../domain/access.js';
 import { topics } from '../../domain/events.js';
 import type { Attendee } from '../../domain/calendar/read-feed.js';
+import {
+  CalendarSyncErrorCode as CalendarSyncErrorCodeValues,
+  CalendarSyncStatus as CalendarSyncStatusValues,
+  CalendarSyncTrigger as CalendarSyncTriggerValues,
+} from '../../generated/prisma/enums.js';
 import { setRoomCalendar } from '../../services/calendar-sync/feed-settings.js';
 import { requestCalendarSync } from '../../services/calendar-sync/request-sync.js';
 import { runAtState } from '../../services/calendar-sync/runs.js';
@@ -11,22 +16,15 @@ import type { Context } from '../context.js';
 import { commonErrors } from './errors.js';
 import { loadManagedRoom, roomPayload, RoomRef } from './room.js';
 
-const CalendarSyncStatus = builder.enumType('CalendarSyncStatus', {
-  values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'UNCHANGED', 'FAILED', 'SKIPPED'] as const,
+// The GraphQL enums are the database's: a value added to the Prisma schema reaches the API as is.
+const CalendarSyncStatus = builder.enumType(CalendarSyncStatusValues, {
+  name: 'CalendarSyncStatus',
 });
-const CalendarSyncTrigger = builder.enumType('CalendarSyncTrigger', {
-  values: ['SCHEDULE', 'MANUAL', 'SETTINGS_CHANGED'] as const,
+const CalendarSyncTrigger = builder.enumType(CalendarSyncTriggerValues, {
+  name: 'CalendarSyncTrigger',
 });
-const CalendarSyncErrorCode = builder.enumType('CalendarSyncErrorCode', {
-  values: [
-    'FETCH_BLOCKED',
-    'FETCH_FAILED',
-    'HTTP_STATUS',
-    'TOO_LARGE',
-    'TIMEOUT',
-    'PARSE_FAILED',
-    'INTERNAL',
-  ] as const,
+const CalendarSyncErrorCode = builder.enumType(CalendarSyncErrorCodeValues, {
+  name: 'CalendarSyncErrorCode',
 });
 
 /** Sync runs say things about a feed only its room's managers may know. */
@@ -72,6 +70,11 @@ builder.prismaObject('CalendarFeed', {
     lastSync: t.relation('lastSyncRun', { nullable: true }),
     nextSyncAt: t.expose('nextSyncAt', { type: 'DateTime', nullable: true }),
     consecutiveFailures: t.exposeInt('consecutiveFailures'),
+    pausedReason: t.exposeString('pausedReason', {
+      nullable: true,
+      description:
+        'Why scheduled syncs stopped (syncs kept stopping their worker); saving the settings or a successful manual sync resumes them',
+    }),
     recentSyncs: t.prismaField({
       type: ['CalendarSyncRun'],
       args: { first: t.arg.int({ defaultValue: 10 }) },

@@ -99,6 +99,7 @@ builder.queryFields((t) => ({
       const defaults = syncWindow(context.deps.now(), config.CALENDAR_LOOKAHEAD_DAYS);
       try {
         return await inspectFeed(
+          context.deps.feedReader,
           { kind: 'url', url },
           {
             window: { from: args.from ?? defaults.from, to: args.to ?? defaults.to },

@@ -8,12 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { testFeedReader } from '../../../test/support/calendar-sync-context.js';
+import { largeFeed, pathologicalRecurrenceFeed } from '../../../test/support/ics-builder.js';
 import {
   loadExpectedOccurrences,
   readIcsFixture,
   readIcsFixtureBytes,
 } from '../../../test/support/ics-fixtures.js';
-import { readFeed } from '../../domain/calendar/read-feed.js';
+import { FeedParseError, readFeed } from '../../domain/calendar/read-feed.js';
+import { createFeedReader, type FeedReader } from '../../adapters/feed-reader/index.js';
 import { inspectFeed } from './inspect-feed.js';
 
 const run = promisify(execFile);
@@ -26,9 +29,13 @@ function windowOf(entry: { window: [string, string] }) {
 }
 
 describe('feed inspector', () => {
+  const reader = testFeedReader();
+  afterAll(() => reader.close());
+
   it.each(expected)('reports what the reader reads: %s', async (file, entry) => {
     const window = windowOf(entry);
     const inspection = await inspectFeed(
+      reader,
       { kind: 'bytes', bytes: readIcsFixtureBytes(file) },
       {
         window,
@@ -71,6 +78,7 @@ describe('feed inspector', () => {
       'END:VCALENDAR',
     ].join('\r\n');
     const inspection = await inspectFeed(
+      reader,
       { kind: 'bytes', bytes: new TextEncoder().encode(ics) },
       {
         window: { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z') },
@@ -85,6 +93,36 @@ describe('feed inspector', () => {
       ['Sales', false],
     ]);
     expect(inspection.warnings.join('\n')).toContain('https://lobby.test/team-sales');
+  });
+
+  const inspectBytes = (feedReader: FeedReader, ics: string) =>
+    inspectFeed(
+      feedReader,
+      { kind: 'bytes', bytes: new TextEncoder().encode(ics) },
+      {
+        window: { from: new Date('2025-03-01T00:00:00Z'), to: new Date('2025-04-01T00:00:00Z') },
+        timezone: 'UTC',
+        roomUrl: null,
+        allowedHosts: [],
+        publicBaseUrl: 'http://lobby.test',
+      },
+    );
+
+  it('fails a feed of pathological rules as a parse failure that says why (issue 12.3)', async () => {
+    const failure = inspectBytes(reader, pathologicalRecurrenceFeed(20));
+    await expect(failure).rejects.toBeInstanceOf(FeedParseError);
+    await expect(failure).rejects.toThrow('over its reading budget');
+  });
+
+  it('fails a feed that takes longer than the read limit, as a parse failure that says so', async () => {
+    const impatient = createFeedReader({ timeoutSeconds: 0.001 });
+    try {
+      const failure = inspectBytes(impatient, largeFeed(2_000, 'lobby.test', 10));
+      await expect(failure).rejects.toBeInstanceOf(FeedParseError);
+      await expect(failure).rejects.toThrow('The feed took too long to read');
+    } finally {
+      await impatient.close();
+    }
   });
 });
 

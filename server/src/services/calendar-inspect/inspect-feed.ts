@@ -1,10 +1,10 @@
 // "What does Lobby see in my calendar?": the sync's own fetcher, reader and matcher, applied to a
 // feed without storing anything (DESIGN §3; the feed inspector of the CLI and of GraphQL).
+import type { FeedReader } from '../../adapters/feed-reader/index.js';
 import { safeFetch } from '../../adapters/safe-fetch/index.js';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
 import {
   decodeFeedBytes,
-  readFeed,
   type SkippedEvent,
   type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
@@ -42,6 +42,7 @@ export type InspectOptions = {
 
 /** Fetches (through the safe fetcher) or takes the bytes, then reads and matches like a sync. */
 export async function inspectFeed(
+  reader: FeedReader,
   source: FeedSource,
   options: InspectOptions,
 ): Promise<FeedInspection> {
@@ -56,7 +57,7 @@ export async function inspectFeed(
     if (fetched.kind !== 'fetched') throw new Error('The server answered "not modified"');
     bytes = fetched.body;
   }
-  const reading = readFeed(decodeFeedBytes(bytes), {
+  const reading = await reader.read(decodeFeedBytes(bytes), {
     window: options.window,
     defaultTimezone: options.timezone,
   });

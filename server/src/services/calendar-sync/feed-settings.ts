@@ -61,6 +61,8 @@ export async function setRoomCalendar(
       enabled: input.enabled,
       syncIntervalMinutes: interval,
       nextSyncAt: deps.now(),
+      // Saving is the manager's word that the feed may be tried again.
+      pausedReason: null,
       // Another feed: forget what we knew about the previous one.
       ...(urlChanged && {
         url,

@@ -116,7 +116,7 @@ describe.each(databaseEngines())('calendar sync run events on $engine', ({ open 
     expect((await syncRoom(context.deps, room.id)).status).toBe('SUCCEEDED');
   });
 
-  it('publishes the failing of a stale run and the queueing of its successor', async () => {
+  it('publishes the failing of a stale run, and the queueing of its successor after the backoff', async () => {
     const room = await teamRoom();
     const stale = await context.prisma.calendarSyncRun.create({
       data: {
@@ -128,6 +128,8 @@ describe.each(databaseEngines())('calendar sync run events on $engine', ({ open 
     });
     const events = await recordEvents(context.engines.events, topics.calendarSync(room.id));
 
+    await scheduleCalendarSyncs(context.deps);
+    context.clock.set(minutesAfter(t0, 60));
     await scheduleCalendarSyncs(context.deps);
 
     const successor = await context.prisma.calendarSyncRun.findFirstOrThrow({

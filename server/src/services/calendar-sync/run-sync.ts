@@ -2,22 +2,22 @@
 // the room's lock: read, match, diff, write, record the run — a failure changes nothing stored.
 import { z } from 'zod';
 import { safeFetch, type SafeFetchResult } from '../../adapters/safe-fetch/index.js';
-import { diffCounts, diffOccurrences } from '../../domain/calendar/diff.js';
+import { diffOccurrences } from '../../domain/calendar/diff.js';
 import { readingInputsHash, readingWindow } from '../../domain/calendar/reading-stability.js';
 import { readRoom } from '../../domain/calendar/room-reading.js';
 import {
   decodeFeedBytes,
   extractRelevantIcs,
   normalizedFeedHash,
-  readFeed,
   type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
 import { syncWindow } from '../../domain/calendar/sync-schedule.js';
 import { roomUrl } from '../../domain/rooms/room-name.js';
 import { withLock } from '../../engines/with-lock.js';
-import type { Room } from '../../generated/prisma/client.js';
+import type { CalendarSyncRun, Room } from '../../generated/prisma/client.js';
 import { lobbyVersion } from '../../version.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { settleOwedMeetings } from './owed-meetings.js';
 import { publishRunChanged, pruneRuns, updateQueuedRun, updateRun } from './runs.js';
 import {
   lastReadingRun,
@@ -83,7 +83,7 @@ async function readAndDiff(
 ): Promise<Reading> {
   const text = source.kind === 'changed' ? source.text : await storedRelevantIcs(deps, room.id);
   // The one call that reads feed text: fresh bytes, or the stored relevant part of unchanged ones.
-  const feedReading = readFeed(text, {
+  const feedReading = await deps.feedReader.read(text, {
     window: readingWindow(window),
     defaultTimezone: room.timezone,
     ...(source.kind === 'changed' && { relevantHost: publicHost(deps) }),
@@ -129,12 +129,13 @@ function publicHost(deps: Deps): string {
   return new URL(deps.config.PUBLIC_BASE_URL).hostname;
 }
 
-async function syncRoom(
+/** Reads and commits the room's sync; a failure is recorded as the run's outcome instead. */
+async function commitRoomSync(
   deps: Deps,
   runId: string,
   room: Room & { calendarFeed: FeedState },
   download: () => Promise<Download>,
-): Promise<void> {
+): Promise<CalendarSyncRun | null> {
   const { config } = deps;
   const feed = room.calendarFeed;
   try {
@@ -150,13 +151,11 @@ async function syncRoom(
     // Changed bytes have no last run to lean on (null), so they are always read.
     const stable = stableReading(feed, lastRun, inputsHash, window, now);
     const reading = stable ?? (await readAndDiff(deps, room, source, lastRun, window, now));
-    const counts = diffCounts(reading.diff);
-    const changedEvents = counts.created + counts.updated + counts.restored + counts.removed > 0;
     const newFeed = source.kind === 'changed' && {
       contentHash: source.feedHash,
       relevantIcs: extractRelevantIcs(source.text, publicHost(deps)),
     };
-    const finishedRun = await commitSuccess(deps, {
+    return await commitSuccess(deps, {
       runId,
       roomId: room.id,
       feed,
@@ -167,13 +166,34 @@ async function syncRoom(
       feedData: { ...source.validators, ...newFeed },
       now,
     });
-    await publishRunChanged(deps, finishedRun);
-    if (changedEvents) await deps.afterEventsChanged(room.id);
   } catch (error) {
     const failure = toSyncFailure(error);
     if (failure.code === 'INTERNAL') deps.log(`Calendar sync of room ${room.id} failed`, error);
     await recordFailure(deps, runId, room.id, feed, failure);
+    return null;
   }
+}
+
+/** After the commit the run's outcome is settled: subscribers and meetings catch up on their own. */
+async function followCommittedRun(deps: Deps, run: CalendarSyncRun): Promise<void> {
+  try {
+    await publishRunChanged(deps, run);
+  } catch (error) {
+    deps.log(`Sync run ${run.id} committed but could not be announced`, error);
+  }
+  const { created, updated, restored, removed } = run;
+  if (created + updated + restored + removed > 0)
+    await settleOwedMeetings(deps, run.roomId, run.id);
+}
+
+async function syncRoom(
+  deps: Deps,
+  runId: string,
+  room: Room & { calendarFeed: FeedState },
+  download: () => Promise<Download>,
+): Promise<void> {
+  const committed = await commitRoomSync(deps, runId, room, download);
+  if (committed !== null) await followCommittedRun(deps, committed);
 }
 
 /** The `calendar.sync` job: runs that share a feed URL, downloaded once for all of them. */

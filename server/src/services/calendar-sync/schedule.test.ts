@@ -11,6 +11,7 @@ import {
 } from '../../../test/support/calendar-sync-context.js';
 import { databaseEngines } from '../../../test/support/database.js';
 import { minutesAfter } from '../../../test/support/meetings-fixtures.js';
+import { setRoomCalendar } from './feed-settings.js';
 import { runsKeptPerRoom } from './runs.js';
 import { calendarSyncJobHandlers, scheduleCalendarSyncs } from './schedule.js';
 
@@ -102,27 +103,22 @@ describe.each(databaseEngines())('scheduled calendar syncs on $engine', ({ open 
     }
   });
 
-  it('fails runs whose worker stopped, and schedules the room again', async () => {
+  async function stoppedRun(roomId: string, startedAt: Date) {
+    return context.prisma.calendarSyncRun.create({
+      data: { roomId, trigger: 'SCHEDULE', status: 'RUNNING', startedAt },
+    });
+  }
+
+  it('fails runs whose worker stopped and backs the room off as after any failure', async () => {
     context.server.serve(FEED_PATH, { kind: 'feed', body: readSyncFixture('team-week.ics') });
     const url = context.server.url(FEED_PATH);
-    const stale = await roomFollowing(context.prisma, 'stale', url, { nextSyncAt: t0 });
+    const stale = await roomFollowing(context.prisma, 'stale', url, {
+      nextSyncAt: t0,
+      syncIntervalMinutes: 10,
+    });
     const working = await roomFollowing(context.prisma, 'working', url, { nextSyncAt: t0 });
-    const staleRun = await context.prisma.calendarSyncRun.create({
-      data: {
-        roomId: stale.id,
-        trigger: 'SCHEDULE',
-        status: 'RUNNING',
-        startedAt: minutesAfter(t0, -6),
-      },
-    });
-    const workingRun = await context.prisma.calendarSyncRun.create({
-      data: {
-        roomId: working.id,
-        trigger: 'SCHEDULE',
-        status: 'RUNNING',
-        startedAt: minutesAfter(t0, -1),
-      },
-    });
+    const staleRun = await stoppedRun(stale.id, minutesAfter(t0, -6));
+    const workingRun = await stoppedRun(working.id, minutesAfter(t0, -1));
 
     await scheduleCalendarSyncs(context.deps);
 
@@ -130,19 +126,103 @@ describe.each(databaseEngines())('scheduled calendar syncs on $engine', ({ open 
       await context.prisma.calendarSyncRun.findUniqueOrThrow({ where: { id: staleRun.id } }),
     ).toMatchObject({
       status: 'FAILED',
-      errorCode: 'INTERNAL',
-      errorMessage: 'The worker running this sync stopped; the next sync will retry',
+      errorCode: 'WORKER_STOPPED',
+      errorMessage:
+        'The worker running this sync stopped before it finished; the next sync will retry',
       finishedAt: t0,
     });
     expect(
       await context.prisma.calendarSyncRun.findUniqueOrThrow({ where: { id: workingRun.id } }),
     ).toEqual(workingRun);
-    const staleRuns = await runsOf(stale.id);
-    expect(staleRuns.map(({ status, trigger }) => ({ status, trigger }))).toEqual([
-      { status: 'FAILED', trigger: 'SCHEDULE' },
-      { status: 'QUEUED', trigger: 'SCHEDULE' },
-    ]);
+    // A death is a failure: the due room waits one interval instead of being run again at once.
+    expect(await runsOf(stale.id)).toHaveLength(1);
+    expect(
+      await context.prisma.calendarFeed.findUniqueOrThrow({ where: { roomId: stale.id } }),
+    ).toMatchObject({
+      consecutiveFailures: 1,
+      nextSyncAt: minutesAfter(t0, 10),
+      pausedReason: null,
+    });
     expect(await runsOf(working.id)).toHaveLength(1);
+  });
+
+  it('pauses a feed whose syncs stopped their worker three times in a row, until a manager saves it', async () => {
+    context.server.serve(FEED_PATH, { kind: 'feed', body: readSyncFixture('team-week.ics') });
+    const url = context.server.url(FEED_PATH);
+    const room = await roomFollowing(context.prisma, 'heavy', url, { syncIntervalMinutes: 1 });
+    const feedOf = () =>
+      context.prisma.calendarFeed.findUniqueOrThrow({ where: { roomId: room.id } });
+    for (let death = 1; death <= 3; death += 1) {
+      await stoppedRun(room.id, minutesAfter(context.clock.now(), -6));
+      await scheduleCalendarSyncs(context.deps);
+      expect((await feedOf()).pausedReason === null).toBe(death < 3);
+      context.clock.set(minutesAfter(context.clock.now(), 60));
+    }
+    expect((await feedOf()).pausedReason).toMatch(/last 3 syncs .* stopped the worker/);
+
+    // Due long since, yet left alone while paused.
+    await scheduleCalendarSyncs(context.deps);
+    expect(await runsOf(room.id)).toHaveLength(3);
+
+    await startWorker();
+    await setRoomCalendar(context.deps, room.id, { enabled: true });
+    await runsSettled(context.prisma);
+    expect(await feedOf()).toMatchObject({ pausedReason: null, consecutiveFailures: 0 });
+    expect((await runsOf(room.id)).at(-1)).toMatchObject({
+      status: 'SUCCEEDED',
+      trigger: 'SETTINGS_CHANGED',
+    });
+  });
+
+  it('does not pause a feed whose worker deaths were not in a row', async () => {
+    context.server.serve(FEED_PATH, { kind: 'feed', body: readSyncFixture('team-week.ics') });
+    const url = context.server.url(FEED_PATH);
+    const room = await roomFollowing(context.prisma, 'flaky', url, { syncIntervalMinutes: 1 });
+    await startWorker();
+    for (const step of ['stop', 'stop', 'sync', 'stop']) {
+      if (step === 'stop') {
+        await stoppedRun(room.id, minutesAfter(context.clock.now(), -6));
+        await scheduleCalendarSyncs(context.deps);
+      } else {
+        await syncRoom(context.deps, room.id);
+      }
+      context.clock.set(minutesAfter(context.clock.now(), 60));
+    }
+
+    expect(
+      await context.prisma.calendarFeed.findUniqueOrThrow({ where: { roomId: room.id } }),
+    ).toMatchObject({ pausedReason: null, consecutiveFailures: 1 });
+  });
+
+  it('keeps a committed run committed when its meetings fail to follow, and the next pass retries them', async () => {
+    context.server.serve(FEED_PATH, { kind: 'feed', body: readSyncFixture('team-week.ics') });
+    const room = await roomFollowing(context.prisma, 'team', context.server.url(FEED_PATH));
+    const failingMeetings = {
+      ...context.deps,
+      afterEventsChanged: () => Promise.reject(new Error('PostgreSQL went away')),
+    };
+
+    const run = await syncRoom(failingMeetings, room.id);
+
+    expect(countersOf(run)).toMatchObject({ status: 'SUCCEEDED', created: 9 });
+    expect(context.eventsChanged).toEqual([]);
+    const feed = await context.prisma.calendarFeed.findUniqueOrThrow({
+      where: { roomId: room.id },
+    });
+    expect(feed).toMatchObject({ meetingsOwedByRunId: run.id, consecutiveFailures: 0 });
+
+    await scheduleCalendarSyncs(context.deps);
+
+    expect(context.eventsChanged).toEqual([room.id]);
+    expect(
+      await context.prisma.calendarFeed.findUniqueOrThrow({ where: { roomId: room.id } }),
+    ).toMatchObject({ meetingsOwedByRunId: null });
+    expect(
+      await context.prisma.calendarSyncRun.findUniqueOrThrow({ where: { id: run.id } }),
+    ).toEqual(run);
+    // Settled debts are not paid twice.
+    await scheduleCalendarSyncs(context.deps);
+    expect(context.eventsChanged).toEqual([room.id]);
   });
 
   it('enqueues again a queued run whose job was lost, and the worker runs it', async () => {

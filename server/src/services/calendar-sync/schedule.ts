@@ -1,8 +1,13 @@
 // The repeating pass that keeps feeds in sync: due feeds get a run, grouped by URL so each feed is
 // downloaded once per cycle; stale runs left by a stopped worker are failed or re-enqueued.
+import {
+  pausesAfterWorkerStops,
+  WORKER_STOPS_BEFORE_PAUSE,
+} from '../../domain/calendar/sync-schedule.js';
 import type { JobHandler, JobQueue } from '../../engines/jobs.js';
 import { withLock } from '../../engines/with-lock.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { settleAllOwedMeetings } from './owed-meetings.js';
 import { calendarSyncJobData, runCalendarSyncs, type AfterEventsChanged } from './run-sync.js';
 import {
   activeRunStatuses,
@@ -12,6 +17,8 @@ import {
   publishRunChanged,
   updateRun,
 } from './runs.js';
+import { SyncFailure } from './sync-failure.js';
+import { recordFailure } from './write-result.js';
 
 export const scheduleCalendarSyncsJob = 'calendar.schedule';
 export const SCHEDULE_EVERY_SECONDS = 30;
@@ -20,26 +27,54 @@ const staleRunningMs = 5 * 60_000;
 /** A QUEUED run whose job vanished (an in-process queue restarted) is enqueued again after this. */
 const requeueQueuedAfterMs = 60_000;
 const duePerPass = 500;
+const pausedAfterWorkerStops = `Paused: the last ${WORKER_STOPS_BEFORE_PAUSE} syncs of this feed stopped the worker running them. Save the settings or press "Sync now" to try again.`;
 
 type Deps = ServiceDependencies & {
   afterEventsChanged: AfterEventsChanged;
   log: (message: string, error?: unknown) => void;
 };
 
+/** A run whose worker stopped counts as a failure (backoff); too many in a row pause the feed. */
+async function failStoppedRun(deps: Deps, runId: string, roomId: string): Promise<void> {
+  const feed = await deps.prisma.calendarFeed.findUnique({
+    where: { roomId },
+    omit: { relevantIcs: true },
+  });
+  const failure = new SyncFailure(
+    'WORKER_STOPPED',
+    'The worker running this sync stopped before it finished; the next sync will retry',
+  );
+  if (feed === null) {
+    await updateRun(deps, runId, {
+      status: 'FAILED',
+      finishedAt: deps.now(),
+      errorCode: failure.code,
+      errorMessage: failure.message,
+    });
+    return;
+  }
+  await recordFailure(deps, runId, roomId, feed, failure);
+  const newest = await deps.prisma.calendarSyncRun.findMany({
+    where: { roomId, status: { in: ['SUCCEEDED', 'UNCHANGED', 'FAILED'] } },
+    orderBy: { finishedAt: 'desc' },
+    take: WORKER_STOPS_BEFORE_PAUSE,
+    select: { errorCode: true },
+  });
+  if (pausesAfterWorkerStops(newest.map((run) => run.errorCode))) {
+    await deps.prisma.calendarFeed.update({
+      where: { roomId },
+      data: { pausedReason: pausedAfterWorkerStops },
+    });
+  }
+}
+
 async function recoverStaleRuns(deps: Deps): Promise<void> {
   const now = deps.now();
   const stale = await deps.prisma.calendarSyncRun.findMany({
     where: { status: 'RUNNING', startedAt: { lt: new Date(now.getTime() - staleRunningMs) } },
-    select: { id: true },
+    select: { id: true, roomId: true },
   });
-  for (const run of stale) {
-    await updateRun(deps, run.id, {
-      status: 'FAILED',
-      finishedAt: now,
-      errorCode: 'INTERNAL',
-      errorMessage: 'The worker running this sync stopped; the next sync will retry',
-    });
-  }
+  for (const run of stale) await failStoppedRun(deps, run.id, run.roomId);
   const orphans = await deps.prisma.calendarSyncRun.findMany({
     where: { status: 'QUEUED', queuedAt: { lt: new Date(now.getTime() - requeueQueuedAfterMs) } },
     select: { id: true },
@@ -51,6 +86,7 @@ async function queueDueFeeds(deps: Deps): Promise<void> {
   const due = await deps.prisma.calendarFeed.findMany({
     where: {
       enabled: true,
+      pausedReason: null,
       nextSyncAt: { lte: deps.now() },
       room: { syncRuns: { none: { status: { in: [...activeRunStatuses] } } } },
     },
@@ -76,6 +112,7 @@ export async function scheduleCalendarSyncs(deps: Deps): Promise<void> {
     { ttlMs: 60_000, log: deps.log },
     async () => {
       await recoverStaleRuns(deps);
+      await settleAllOwedMeetings(deps);
       await queueDueFeeds(deps);
     },
   );

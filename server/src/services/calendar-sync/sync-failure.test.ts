@@ -1,6 +1,7 @@
 // A sync that fails, over real HTTP into a real database (DESIGN §3): each failure is typed, changes
 // nothing stored but the failure bookkeeping, and backs the feed off.
 import { describe, expect, it } from 'vitest';
+import { createFeedReader } from '../../adapters/feed-reader/index.js';
 import { HOST_NOT_ALLOWED_MESSAGE } from '../../adapters/safe-fetch/index.js';
 import {
   countersOf,
@@ -12,6 +13,7 @@ import {
   useCalendarSync,
 } from '../../../test/support/calendar-sync-context.js';
 import { databaseEngines } from '../../../test/support/database.js';
+import { largeFeed, pathologicalRecurrenceFeed } from '../../../test/support/ics-builder.js';
 import { startIcsServer, type FeedResponse } from '../../../test/support/ics-server.js';
 import { minutesAfter } from '../../../test/support/meetings-fixtures.js';
 
@@ -185,6 +187,43 @@ describe.each(databaseEngines())('calendar sync failures on $engine', ({ open })
         await forbidden.close();
       }
     });
+
+    // Issue 12.3: reading runs in a thread with a step budget and a wall-clock limit.
+    it.each([
+      {
+        name: 'a feed of pathological rules',
+        body: () => pathologicalRecurrenceFeed(20, 'https://lobby.example.org/team'),
+        readTimeoutSeconds: 60,
+        message: /over its reading budget: the repetition rule of "Never 0"/,
+      },
+      {
+        name: 'a feed slower to read than the limit',
+        body: () => largeFeed(2_000, 'lobby.example.org', 10),
+        readTimeoutSeconds: 0.001,
+        message: /The feed could not be read: The feed took too long to read/,
+      },
+    ])(
+      '$name fails the run as PARSE_FAILED and changes nothing stored',
+      async ({ body, readTimeoutSeconds, message }) => {
+        serveTeamWeek();
+        const room = await followedTeamRoom();
+        await syncRoom(context.deps, room.id);
+        const rowsBefore = await eventRows(context.prisma, room.id);
+        context.clock.set(minutesAfter(t0, 15));
+        context.server.serve(FEED_PATH, { kind: 'feed', body: body() });
+        const feedReader = createFeedReader({ timeoutSeconds: readTimeoutSeconds });
+        try {
+          const run = await syncRoom({ ...context.deps, feedReader }, room.id);
+
+          expect(countersOf(run)).toMatchObject({ status: 'FAILED', errorCode: 'PARSE_FAILED' });
+          expect(run.errorMessage).toMatch(message);
+          expect(await eventRows(context.prisma, room.id)).toEqual(rowsBefore);
+          expect((await feedOf(context.prisma, room.id)).consecutiveFailures).toBe(1);
+        } finally {
+          await feedReader.close();
+        }
+      },
+    );
 
     it('backs off exponentially up to 24 intervals and resets after a success', async () => {
       serveTeamWeek();

@@ -10,6 +10,7 @@ import {
   roomFollowing,
   runsSettled,
   syncDependencies,
+  testFeedReader,
 } from '../../../test/support/calendar-sync-context.js';
 import { databaseEngines, type TestDatabase } from '../../../test/support/database.js';
 import { gate, startIcsServer, type IcsServer } from '../../../test/support/ics-server.js';
@@ -30,12 +31,14 @@ const sharedDatabase = databaseEngines().at(-1);
 describe.each(meetingEngineCases())('calendar sync across workers on $engine', (engineCase) => {
   let database: TestDatabase | undefined;
   let server: IcsServer | undefined;
+  const feedReader = testFeedReader();
 
   beforeAll(async () => {
     database = await sharedDatabase?.open();
     server = await startIcsServer();
   });
   afterAll(async () => {
+    await feedReader.close();
     await server?.close();
     await database?.drop();
   });
@@ -60,7 +63,7 @@ describe.each(meetingEngineCases())('calendar sync across workers on $engine', (
     const observer = engineCase.sharedAcrossInstances ? space.open() : first;
     const clock = testClock(t0);
     const dependencies = (engines: typeof first) =>
-      syncDependencies(prisma, engines, clock.now, [feeds.authority]).deps;
+      syncDependencies(prisma, engines, clock.now, [feeds.authority], feedReader).deps;
     const workers = [dependencies(first), dependencies(second)] as const;
     const teamRoom = async () => {
       feeds.serve(FEED_PATH, { kind: 'feed', body: readSyncFixture('team-week.ics') });

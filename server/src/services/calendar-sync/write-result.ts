@@ -76,6 +76,8 @@ export type SyncSuccess = {
 /** The run's figures commit with the writes: a later sync trusts them to describe this reading. */
 export async function commitSuccess(deps: Deps, success: SyncSuccess): Promise<CalendarSyncRun> {
   const { runId, roomId, feed, reading, now } = success;
+  const counts = diffCounts(reading.diff);
+  const eventsChanged = counts.created + counts.updated + counts.restored + counts.removed > 0;
   return deps.prisma.$transaction(async (transaction) => {
     await writeDiff(transaction, roomId, reading.diff, now);
     await transaction.calendarFeed.update({
@@ -89,7 +91,10 @@ export async function commitSuccess(deps: Deps, success: SyncSuccess): Promise<C
         }),
         nextSyncAt: nextSyncAfterSuccess(now, feed.syncIntervalMinutes),
         consecutiveFailures: 0,
+        pausedReason: null,
         lastSyncRunId: runId,
+        // Owed until the meetings have followed these writes (a later pass retries if they fail).
+        ...(eventsChanged && { meetingsOwedByRunId: runId }),
       },
     });
     return transaction.calendarSyncRun.update({
@@ -99,7 +104,7 @@ export async function commitSuccess(deps: Deps, success: SyncSuccess): Promise<C
         finishedAt: deps.now(),
         eventsInFeed: reading.eventsInFeed,
         eventsMatched: reading.eventsMatched,
-        ...diffCounts(reading.diff),
+        ...counts,
       },
     });
   });

@@ -55,8 +55,8 @@ type NormalizedRule = { rule: string; ignoredWords: string[] };
 /**
  * The rule with FREQ first, each part once and X- parts dropped (node-ical reads from the last FREQ
  * on, so "FREQ=DAILY;UNTIL=…;FREQ=DAILY" would lose its UNTIL). A repeated "RRULE:" prefix and
- * bare words are dropped; an unknown NAME=value part throws, as a misspelt UNTIL would make the
- * series endless.
+ * bare words and a COUNT that is not a positive number are dropped; an unknown NAME=value part
+ * throws, as a misspelt UNTIL would make the series endless.
  */
 function normalizedRule(value: string): NormalizedRule {
   const parts = new Map<string, string>();
@@ -73,6 +73,11 @@ function normalizedRule(value: string): NormalizedRule {
     }
     if (!RULE_PARTS.has(upperName) && !upperName.startsWith('X-')) {
       throw new Error(`"${part}" is not a recurrence rule part`);
+    }
+    // Some exporters write COUNT=-1 beside UNTIL; the engine would stop after the first instance.
+    if (upperName === 'COUNT' && !/^\s*[1-9]\d*\s*$/.test(partValue)) {
+      ignoredWords.push(part.trim());
+      continue;
     }
     const known = parts.get(upperName);
     if (known !== undefined && known !== partValue.trim()) {

@@ -4,7 +4,7 @@ import {
   parseContentLine,
   splitPhysicalLines,
   unfoldLines,
-  withoutByteOrderMark,
+  withoutLeadingBlanks,
   type ContentLine,
   type LogicalLine,
 } from './ics-lines.js';
@@ -94,7 +94,7 @@ function notACalendar(text: string): FeedParseError {
  * Throws FeedParseError otherwise.
  */
 export function scanFeed(icsText: string): FeedStructure {
-  const text = withoutByteOrderMark(icsText);
+  const text = withoutLeadingBlanks(icsText);
   const lines = splitPhysicalLines(text);
   const logical = unfoldLines(lines, 0, lines.length - 1).filter((line) => !isBlank(line));
   const [first, ...rest] = logical;

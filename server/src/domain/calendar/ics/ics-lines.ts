@@ -17,6 +17,14 @@ export function withoutByteOrderMark(text: string): string {
   return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
 }
 
+/**
+ * Without the byte-order marks and blanks some exporters write before BEGIN:VCALENDAR (JavaScript's
+ * whitespace includes U+FEFF); line breaks stay, so that line numbers still hold.
+ */
+export function withoutLeadingBlanks(text: string): string {
+  return text.replace(/^\s+/, (blanks) => blanks.replace(/[^\r\n]/g, ''));
+}
+
 /** CRLF, LF and a lone CR all end a line (old Mac exports use CR). */
 export function splitPhysicalLines(text: string): string[] {
   return text.split(/\r\n|\n|\r/);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { icsCalendar, icsEvent } from '../../../../test/support/ics-builder.js';
+import { readFeed } from '../read-feed.js';
 import type { ComponentContent } from '../ics/feed-structure.js';
 import { parseContentLine, type ContentLine } from '../ics/ics-lines.js';
 import {
@@ -9,6 +11,7 @@ import {
   zoneOffsetMs,
 } from './time-zones.js';
 import { matchTimezoneDefinition, readTimezoneDefinition } from './vtimezone.js';
+import { zoneCacheSizes } from './zone-caches.js';
 
 describe('zoneFromName', () => {
   it.each([
@@ -187,5 +190,55 @@ describe('matchTimezoneDefinition', () => {
     expect(match.exact).toBe(false);
     expect(zoneOffsetMs(match.zone, Date.UTC(2025, 0, 15))).toBe(3_600_000);
     expect(zoneOffsetMs(match.zone, Date.UTC(2025, 6, 15))).toBe(7_200_000);
+  });
+});
+
+describe('zone caches (issue 11.9)', () => {
+  const options = {
+    window: { from: new Date('2025-03-01T00:00:00Z'), to: new Date('2025-04-01T00:00:00Z') },
+    defaultTimezone: 'UTC',
+  };
+
+  it('keep nothing for TZIDs that name no zone', () => {
+    const feedNaming = (names: string[]) =>
+      icsCalendar(
+        ...names.map((name, index) =>
+          icsEvent(`UID:e${String(index)}`, `DTSTART;TZID=${name}:20250310T090000`),
+        ),
+      );
+    readFeed(feedNaming(['Europe/Berlin']), options);
+    const before = zoneCacheSizes();
+    const names = Array.from({ length: 3_000 }, (_, index) => `Nowhere/Zone${String(index)}`);
+    const reading = readFeed(feedNaming(names), options);
+    expect(reading.occurrences).toHaveLength(names.length);
+    expect(zoneCacheSizes()['ianaNames']).toBe(before['ianaNames']);
+  });
+
+  it('stay bounded when a feed defines more zones than they hold', () => {
+    // Fixed offsets of 1 to 700 minutes: each its own definition, with its own match.
+    const definitions = Array.from({ length: 700 }, (_, index) => {
+      const minutes = index + 1;
+      const offset = `+${String(Math.floor(minutes / 60)).padStart(2, '0')}${String(minutes % 60).padStart(2, '0')}`;
+      return [
+        'BEGIN:VTIMEZONE',
+        `TZID:Custom ${String(index)}`,
+        'BEGIN:STANDARD',
+        'DTSTART:19700101T000000',
+        `TZOFFSETFROM:${offset}`,
+        `TZOFFSETTO:${offset}`,
+        'END:STANDARD',
+        'END:VTIMEZONE',
+      ];
+    });
+    readFeed(
+      icsCalendar(
+        ...definitions,
+        ...definitions.map((_, index) =>
+          icsEvent(`UID:e${String(index)}`, `DTSTART;TZID=Custom ${String(index)}:20250310T090000`),
+        ),
+      ),
+      options,
+    );
+    expect(zoneCacheSizes()['definitionMatches']).toBe(500);
   });
 });

@@ -1,6 +1,7 @@
 // Time-zone names and wall-clock arithmetic. A zone is an IANA name, 'UTC' or a fixed offset '+05:30'.
 import windowsZones from 'node-ical/windowsZones.json' with { type: 'json' };
 import { Temporal } from 'temporal-polyfill';
+import { zoneCache } from './zone-caches.js';
 
 export type WallClock = {
   year: number;
@@ -15,23 +16,26 @@ const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
-const ianaNames = new Map<string, string | null>();
+// Only names that resolve are kept, keyed case-insensitively: at most the runtime's zone names.
+const ianaNames = zoneCache<string>('ianaNames', 2_000);
 
 /** The canonical IANA name the runtime knows for `name` (case-insensitive), or null. */
 export function canonicalIanaZone(name: string): string | null {
-  const known = ianaNames.get(name);
+  const key = name.toLowerCase();
+  const known = ianaNames.get(key);
   if (known !== undefined) {
-    return known;
+    return known.value;
   }
-  let canonical: string | null = null;
-  if (/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) {
-    try {
-      canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-    } catch {
-      canonical = null;
-    }
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) {
+    return null;
   }
-  ianaNames.set(name, canonical);
+  let canonical: string;
+  try {
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+  ianaNames.set(key, canonical);
   return canonical;
 }
 
@@ -84,10 +88,11 @@ function windowsZone(tzid: string): string | null {
   return null;
 }
 
-/** "/mozilla.org/20070129_1/America/New_York", "posix/Europe/Vaduz": the IANA name at the end. */
+/** "/mozilla.org/20070129_1/America/New_York", "posix/Europe/Vaduz", "/Europe/Stockholm": the IANA name at the end. */
 function globallyUniqueZone(tzid: string): string | null {
   const parts = tzid.split('/').filter((part) => part !== '');
-  for (let start = 1; start < parts.length; start++) {
+  // "/Europe/Stockholm": a leading slash alone, with no prefix to skip.
+  for (let start = tzid.startsWith('/') ? 0 : 1; start < parts.length; start++) {
     const zone = canonicalIanaZone(parts.slice(start).join('/'));
     if (zone !== null) {
       return zone;
@@ -173,14 +178,13 @@ function wallClockAsUtc(clock: WallClock): number {
 
 // Most days have no offset change: their offset is remembered so that a large feed does not pay
 // for a full time-zone computation per value (zone|date -> offset, or null for a transition day).
-const dayOffsets = new Map<string, number | null>();
-const DAY_OFFSETS_LIMIT = 20_000;
+const dayOffsets = zoneCache<number | null>('dayOffsets', 20_000);
 
 function offsetOfDayWithoutTransition(zone: string, clock: WallClock): number | null {
   const key = `${zone}|${String(clock.year)}-${String(clock.month)}-${String(clock.day)}`;
   const known = dayOffsets.get(key);
   if (known !== undefined) {
-    return known;
+    return known.value;
   }
   const midnight = Temporal.PlainDate.from({
     year: clock.year,
@@ -194,9 +198,6 @@ function offsetOfDayWithoutTransition(zone: string, clock: WallClock): number | 
     end.epochMilliseconds - start.epochMilliseconds === DAY_MS
       ? start.offsetNanoseconds / 1_000_000
       : null;
-  if (dayOffsets.size >= DAY_OFFSETS_LIMIT) {
-    dayOffsets.clear();
-  }
   dayOffsets.set(key, offset);
   return offset;
 }

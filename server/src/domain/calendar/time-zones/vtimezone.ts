@@ -10,6 +10,7 @@ import {
   zoneOffsetMs,
   type WallClock,
 } from './time-zones.js';
+import { zoneCache } from './zone-caches.js';
 
 type YearlyRule = {
   month: number | null;
@@ -191,25 +192,28 @@ const candidateZones: readonly string[] = [
   ...new Set([...preferredIanaZones, ...Intl.supportedValuesOf('timeZone')]),
 ];
 
-const probedOffsets = new Map<string, number | null>();
+// Probe instants come from the feed's definitions: a few per definition and year.
+const probedOffsets = zoneCache<number | null>('probedOffsets', 50_000);
 
 function offsetOfZone(zone: string, atMs: number): number | null {
   const key = `${zone}|${String(atMs)}`;
-  let offset = probedOffsets.get(key);
-  if (offset === undefined) {
-    try {
-      offset = zoneOffsetMs(zone, atMs);
-    } catch {
-      offset = null;
-    }
-    probedOffsets.set(key, offset);
+  const known = probedOffsets.get(key);
+  if (known !== undefined) {
+    return known.value;
   }
+  let offset: number | null;
+  try {
+    offset = zoneOffsetMs(zone, atMs);
+  } catch {
+    offset = null;
+  }
+  probedOffsets.set(key, offset);
   return offset;
 }
 
 export type ZoneMatch = { zone: string; exact: boolean };
 
-const matches = new Map<string, ZoneMatch>();
+const matches = zoneCache<ZoneMatch>('definitionMatches', 500);
 
 /**
  * The zone that behaves like the definition in `year`: a fixed offset when it has no DST, else the
@@ -220,7 +224,7 @@ export function matchTimezoneDefinition(definition: TimezoneDefinition, year: nu
   const key = `${JSON.stringify(definition)}|${String(year)}`;
   const known = matches.get(key);
   if (known !== undefined) {
-    return known;
+    return known.value;
   }
   const transitions = [...onsets(definition, year - 1), ...onsets(definition, year)];
   const changes = onsets(definition, year).filter(
