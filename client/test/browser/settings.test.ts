@@ -120,7 +120,7 @@ describeInBrowser.each(stackVariants())('$name', (variant) => {
     await page.getByRole('button', { name: 'Save calendar settings' }).click();
     await latestRun(page).getByText('Failed').waitFor();
     expect(await latestRun(page).textContent()).toContain(
-      'Lobby may not fetch this address: it leads to a private or local network, not the public internet.',
+      'Lobby may not fetch this address: its host was not found, or it leads to a private or local network rather than the public internet.',
     );
     await page.getByText('The last sync failed').waitFor();
 
