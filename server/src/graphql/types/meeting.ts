@@ -145,6 +145,19 @@ builder.prismaObjectFields('Room', (t) => ({
     resolve: async (room, _args, context) =>
       asOfNow((await context.live.currentRoomLobby(room.id)).meetings, context),
   }),
+  meeting: t.field({
+    type: MeetingRef,
+    nullable: true,
+    description:
+      "One of this room's meetings, open or ended; null, as node(id) answers, for a malformed id, no such meeting or another room's meeting",
+    // Not `for: Meeting`: a page's URL may hold any id, and a wrong one is "no such meeting here".
+    args: { id: t.arg.globalID({ required: true }) },
+    resolve: async (room, { id }, context) => {
+      if (id.typename !== 'Meeting') return null;
+      const [meeting] = await loadMeetings(context.prisma, [id.id]);
+      return meeting?.roomId === room.id ? meeting : null;
+    },
+  }),
 }));
 
 export const ParticipantSessionRef = builder.prismaNode('ParticipantSession', {
