@@ -76,6 +76,11 @@ builder.node(MeetingRef, {
     title: t.exposeString('title', { nullable: true }),
     startsAt: t.expose('startsAt', { type: 'DateTime' }),
     endsAt: t.expose('endsAt', { type: 'DateTime' }),
+    startedAt: t.expose('firstJoinedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the first person joined; null while nobody has',
+    }),
     status: t.expose('status', { type: MeetingStatus }),
     endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
     endReason: t.expose('endReason', { type: MeetingEndReason, nullable: true }),
