@@ -3,7 +3,7 @@ import type { Viewer } from '../domain/access.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { CredentialLifetime } from '../services/auth/authenticate.js';
 import type { ServiceDependencies } from '../services/dependencies.js';
-import type { LiveUpdates } from './live-updates.js';
+import type { LiveUpdates } from '../services/lobby/room-lobbies.js';
 
 export type Context = {
   viewer: Viewer;

@@ -1,6 +1,6 @@
 // Prometheus metrics (GET /metrics): process defaults plus the live fan-out's figures.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { LiveUpdates } from '../graphql/live-updates.js';
+import type { LiveUpdates } from '../services/lobby/room-lobbies.js';
 
 export type Metrics = { contentType: string; render(): Promise<string> };
 

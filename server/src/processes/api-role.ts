@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLiveUpdates } from '../graphql/live-updates.js';
+import { createLiveUpdates } from '../services/lobby/room-lobbies.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
 import { createMetrics } from '../http/metrics.js';

@@ -4,26 +4,26 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { topics, type DomainEvent, type RoomEvent } from '../domain/events.js';
-import type { EventBus } from '../engines/events.js';
-import { createInProcessEventBus } from '../engines/events/in-process.js';
-import { createRedisEventBus, eventChannel } from '../engines/events/redis.js';
-import type { PrismaClient, Room } from '../generated/prisma/client.js';
-import { loadRoomLobby, type RoomLobby } from '../services/meetings/index.js';
-import { databaseEngines, type TestDatabase } from '../../test/support/database.js';
+import { topics, type DomainEvent, type RoomEvent } from '../../domain/events.js';
+import type { EventBus } from '../../engines/events.js';
+import { createInProcessEventBus } from '../../engines/events/in-process.js';
+import { createRedisEventBus, eventChannel } from '../../engines/events/redis.js';
+import type { PrismaClient, Room } from '../../generated/prisma/client.js';
+import { loadRoomLobby, type RoomLobby } from '../meetings/index.js';
+import { databaseEngines, type TestDatabase } from '../../../test/support/database.js';
 import {
   minutesAfter,
   seedRoom,
   testClock,
   type TestClock,
-} from '../../test/support/meetings-fixtures.js';
+} from '../../../test/support/meetings-fixtures.js';
 import {
   engineCases,
   eventually,
   type EngineSpace,
   type LogEntry,
-} from '../../test/support/redis.js';
-import { createLiveUpdates, type LiveUpdates } from './live-updates.js';
+} from '../../../test/support/redis.js';
+import { createLiveUpdates, type LiveUpdates } from './room-lobbies.js';
 
 const t0 = new Date('2026-03-10T12:00:00.000Z');
 const msAfter = (instant: Date, ms: number) => new Date(instant.getTime() + ms);

@@ -2,11 +2,11 @@
 // change (bursts coalesced), shared by every local subscriber and by every query that reads it.
 // A query never sees a lobby older than the last change this process has heard of.
 import { Repeater } from 'graphql-yoga';
-import { topics, type DomainEvent } from '../domain/events.js';
-import type { EventBus, Unsubscribe } from '../engines/events.js';
-import type { Room } from '../generated/prisma/client.js';
-import type { RoomLobby } from '../services/meetings/index.js';
-import { latestValues } from './event-streams.js';
+import { topics, type DomainEvent } from '../../domain/events.js';
+import type { EventBus, Unsubscribe } from '../../engines/events.js';
+import type { Room } from '../../generated/prisma/client.js';
+import type { RoomLobby } from '../meetings/index.js';
+import { latestValues } from '../../lib/async-iterators.js';
 
 export type LiveUpdatesOptions = {
   events: EventBus;
