@@ -22,6 +22,7 @@ import {
 import { callerSubject, enforceRateLimits } from '../../services/rate-limits.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import { topicEvents } from '../topic-events.js';
 import { commonErrors, ErrorInterface } from './errors.js';
 
 const MeetingStatus = builder.enumType('MeetingStatus', { values: ['OPEN', 'ENDED'] as const });
@@ -150,7 +151,7 @@ builder.prismaObjectFields('Room', (t) => ({
   meetings: t.field({
     type: RoomMeetingsRef,
     resolve: async (room, _args, context) =>
-      asOfNow((await context.live.currentRoomLobby(room.id)).meetings, context),
+      asOfNow((await context.roomLobbies.currentLobby(room.id)).meetings, context),
   }),
   meeting: t.field({
     type: MeetingRef,
@@ -348,9 +349,9 @@ builder.subscriptionFields((t) => ({
     description: "The room's lobby at once, then a fresh one after every change",
     args: { roomName: t.arg.string({ required: true }) },
     subscribe: async (_root, { roomName }, context) => {
-      const room = await context.live.roomByName(roomName.toLowerCase());
+      const room = await context.roomLobbies.roomByName(roomName.toLowerCase());
       if (room === null) throw new NotFoundError(`No room named "${roomName}"`);
-      return context.live.roomLobbies(room.id);
+      return context.roomLobbies.lobbyUpdates(room.id);
     },
     resolve: (lobby, _args, context) => asOfNow(lobby.meetings, context),
   }),
@@ -360,7 +361,7 @@ builder.subscriptionFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: MeetingRef }) },
     subscribe: async function* (_root, { id }, context) {
       const meetingId = id.id;
-      const changes = context.live.topicEvents(topics.meeting(meetingId));
+      const changes = topicEvents(context.deps.events, topics.meeting(meetingId));
       yield await loadMeeting(context.prisma, meetingId);
       for await (const event of changes) {
         if ('meetingId' in event && event.meetingId === meetingId) {
