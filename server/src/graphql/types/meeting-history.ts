@@ -7,7 +7,8 @@ import { ValidationError } from '../../services/errors.js';
 import { isUuid, openSession } from '../../services/meetings/database.js';
 import type { LobbyMeeting } from '../../services/meetings/index.js';
 import { builder } from '../builder.js';
-import { MeetingRef, ParticipantSessionRef } from './meeting.js';
+import { MeetingRef } from './meeting.js';
+import { ParticipantSessionRef } from './participant-session.js';
 
 /** The most meetings one page of the history holds. */
 const MEETING_HISTORY_MAX_PAGE = 100;
