@@ -11,6 +11,7 @@ import {
 } from '../../services/errors.js';
 import {
   endMeetingByManager,
+  loadMeetings,
   MeetingEndedError,
   startMeeting,
   type LobbyMeeting,
@@ -31,18 +32,6 @@ const MeetingEndReason = builder.enumType('MeetingEndReason', {
     'CALENDAR_TURNED_OFF',
   ] as const,
 });
-
-/** Meetings with their participant count, in one query whatever their number. */
-export async function loadMeetings(
-  prisma: PrismaClient,
-  meetingIds: readonly string[],
-): Promise<LobbyMeeting[]> {
-  const rows = await prisma.meeting.findMany({
-    where: { id: { in: [...meetingIds] } },
-    include: { _count: { select: { sessions: { where: { leftAt: null } } } } },
-  });
-  return rows.map(({ _count, ...meeting }) => ({ ...meeting, participantCount: _count.sessions }));
-}
 
 export async function loadMeeting(prisma: PrismaClient, meetingId: string): Promise<LobbyMeeting> {
   const [meeting] = await loadMeetings(prisma, [meetingId]);
