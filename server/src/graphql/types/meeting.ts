@@ -3,6 +3,10 @@ import { canManage, canWrite, type Viewer } from '../../domain/access.js';
 import { topics } from '../../domain/events.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import {
+  MeetingEndReason as MeetingEndReasonValues,
+  MeetingStatus as MeetingStatusValues,
+} from '../../generated/prisma/enums.js';
+import {
   ForbiddenError,
   NotFoundError,
   RateLimitedError,
@@ -22,16 +26,9 @@ import type { Context } from '../context.js';
 import { topicEvents } from '../topic-events.js';
 import { commonErrors, ErrorInterface } from './errors.js';
 
-const MeetingStatus = builder.enumType('MeetingStatus', { values: ['OPEN', 'ENDED'] as const });
-const MeetingEndReason = builder.enumType('MeetingEndReason', {
-  values: [
-    'EMPTY',
-    'SCHEDULE_ELAPSED',
-    'CANCELLED_IN_CALENDAR',
-    'ENDED_BY_MANAGER',
-    'CALENDAR_TURNED_OFF',
-  ] as const,
-});
+// The GraphQL enums are the database's, as in calendar.ts.
+const MeetingStatus = builder.enumType(MeetingStatusValues, { name: 'MeetingStatus' });
+const MeetingEndReason = builder.enumType(MeetingEndReasonValues, { name: 'MeetingEndReason' });
 
 export async function loadMeeting(prisma: PrismaClient, meetingId: string): Promise<LobbyMeeting> {
   const [meeting] = await loadMeetings(prisma, [meetingId]);
