@@ -3,7 +3,7 @@ import type { Viewer } from '../domain/access.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { CredentialLifetime } from '../services/auth/authenticate.js';
 import type { ServiceDependencies } from '../services/dependencies.js';
-import type { LiveUpdates } from './live-updates.js';
+import type { RoomLobbies } from '../services/lobby/room-lobbies.js';
 
 export type Context = {
   viewer: Viewer;
@@ -13,7 +13,8 @@ export type Context = {
   credentialLifetime: CredentialLifetime;
   prisma: PrismaClient;
   deps: ServiceDependencies;
-  live: LiveUpdates;
+  /** The API process's cached room lobbies, shared by queries and subscriptions. */
+  roomLobbies: RoomLobbies;
   /** Issues a development token (embedded mode only); null where sign-in is external. */
   issueDevelopmentToken: ((displayName: string) => Promise<string>) | null;
 };

@@ -17,7 +17,7 @@ import {
   type CredentialWatch,
 } from '../services/auth/credential-watch.js';
 import type { Context } from './context.js';
-import { endingWith } from './event-streams.js';
+import { endingWith } from '../lib/async-iterators.js';
 
 /** How long a WebSocket's credential check holds: revocation events end sockets sooner. */
 export const credentialRecheckMs = 5_000;

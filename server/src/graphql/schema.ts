@@ -8,6 +8,8 @@ import './types/room.js';
 import './types/calendar.js';
 import './types/api-key.js';
 import './types/meeting.js';
+import './types/room-meetings.js';
+import './types/participant-session.js';
 import './types/meeting-history.js';
 import './types/feed-inspection.js';
 

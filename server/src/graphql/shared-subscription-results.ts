@@ -11,7 +11,7 @@ import {
 import { isAsyncIterable, type Plugin, type PromiseOrValue } from 'graphql-yoga';
 import type { Viewer } from '../domain/access.js';
 import type { Context } from './context.js';
-import { mapEvents } from './event-streams.js';
+import { mapEvents } from '../lib/async-iterators.js';
 
 /** Everything about the caller that a result can depend on: equal keys may share results. */
 function viewerKey(viewer: Viewer): string {

@@ -1,11 +1,11 @@
 // Prometheus metrics (GET /metrics): process defaults plus the live fan-out's figures.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { LiveUpdates } from '../graphql/live-updates.js';
+import type { RoomLobbies } from '../services/lobby/room-lobbies.js';
 
 export type Metrics = { contentType: string; render(): Promise<string> };
 
 export function createMetrics(
-  live: Pick<LiveUpdates, 'loadCount' | 'roomCount' | 'subscriberCount'>,
+  live: Pick<RoomLobbies, 'loadCount' | 'roomCount' | 'subscriberCount'>,
 ): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lobby_' });

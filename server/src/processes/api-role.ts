@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLiveUpdates } from '../graphql/live-updates.js';
+import { createRoomLobbies } from '../services/lobby/room-lobbies.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
 import { createMetrics } from '../http/metrics.js';
@@ -51,7 +51,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     jwtAudience: config.AUTH_JWT_AUDIENCE,
     bootstrapAdminToken: config.LOBBY_BOOTSTRAP_ADMIN_TOKEN,
   });
-  const live = createLiveUpdates({
+  const roomLobbies = createRoomLobbies({
     events: deps.events,
     loadRoomLobby: (roomId) => loadRoomLobby(deps.prisma, roomId, deps.now()),
     findRoomId: async (name) =>
@@ -66,7 +66,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     credentialLifetime: lifetime,
     prisma: deps.prisma,
     deps,
-    live,
+    roomLobbies,
     issueDevelopmentToken: options.issueDevelopmentToken,
   });
   const yoga = createGraphqlServer({
@@ -80,7 +80,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     log,
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
-  const metrics = { metrics: createMetrics(live), token: config.METRICS_TOKEN };
+  const metrics = { metrics: createMetrics(roomLobbies), token: config.METRICS_TOKEN };
   const metricsServer =
     config.METRICS_PORT === undefined ? null : createMetricsServer(metrics, log);
   const http = createHttpServer({
@@ -107,13 +107,13 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
   return {
     ...http,
     url: `http://localhost:${port}`,
-    loadCount: () => live.loadCount(),
+    loadCount: () => roomLobbies.loadCount(),
     async close() {
       await webSocketGraphql.dispose();
       await http.close();
       if (metricsServer !== null) await closeServer(metricsServer);
       await credentialWatch.close();
-      await live.close();
+      await roomLobbies.close();
     },
   };
 }

@@ -4,14 +4,16 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createFeedReader } from '../adapters/feed-reader/index.js';
-import { SafeFetchError } from '../adapters/safe-fetch/index.js';
 import { loadConfig } from '../config.js';
-import { FeedParseError } from '../domain/calendar/read-feed.js';
 import { syncWindow } from '../domain/calendar/sync-schedule.js';
 import { isKnownTimeZone } from '../domain/rooms/room-settings.js';
 import { apiKeyScopes, isApiKeyScope } from '../domain/access.js';
 import { createApiKey } from '../services/auth/api-keys.js';
-import { inspectFeed, type FeedInspection } from '../services/calendar-inspect/inspect-feed.js';
+import {
+  FeedUnreadableError,
+  inspectFeed,
+  type FeedInspection,
+} from '../services/calendar-inspect/inspect-feed.js';
 import { openDatabaseFromConfig } from './runtime.js';
 
 class UsageError extends Error {}
@@ -167,11 +169,11 @@ try {
   process.exit(0);
 } catch (error) {
   if (error instanceof UsageError) console.error(error.message);
-  else if (error instanceof SafeFetchError)
-    console.error(`Could not fetch the feed: ${error.message}`);
-  else if (error instanceof FeedParseError)
-    console.error(`The feed does not parse: ${error.message}`);
-  else if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
+  else if (error instanceof FeedUnreadableError) {
+    const problem =
+      error.code === 'PARSE_FAILED' ? 'The feed does not parse' : 'Could not fetch the feed';
+    console.error(`${problem}: ${error.message}`);
+  } else if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
     console.error(`No such file: ${error.message}`);
   } else console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);

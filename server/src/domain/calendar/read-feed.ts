@@ -20,11 +20,13 @@ import {
 import { unescapeText } from './ics/ics-lines.js';
 import { parseDateTimeText } from './ics/ics-values.js';
 import type { Occurrence } from './events/occurrence.js';
+import { skippedDraft, toOccurrence } from './events/occurrence-from-draft.js';
 import { selectRelevantEvents } from './ics/relevant-ics.js';
-import { readSeries, type OccurrenceDraft, type SeriesOptions } from './events/series.js';
-import { canonicalIanaZone, wallClockToInstant } from './time-zones/time-zones.js';
+import { readSeries, type SeriesOptions } from './events/series.js';
+import { wallClockToInstant } from './time-zones/time-zones.js';
+import { floatingZoneOf } from './time-zones/floating-zone.js';
 import { readTimezoneDefinition } from './time-zones/vtimezone.js';
-import { createZoneResolver, type ZoneResolver } from './time-zones/zone-resolver.js';
+import { createZoneResolver } from './time-zones/zone-resolver.js';
 
 export { decodeFeedBytes } from './ics/feed-bytes.js';
 export { normalizedFeedHash } from './ics/feed-hash.js';
@@ -40,57 +42,6 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Hash of every stored field: equal hashes mean the stored row needs no update. */
-function contentHash(occurrence: Omit<Occurrence, 'contentHash'>): string {
-  return sha256(
-    JSON.stringify([
-      occurrence.title,
-      occurrence.description,
-      occurrence.location,
-      occurrence.startsAt.toISOString(),
-      occurrence.endsAt.toISOString(),
-      occurrence.isAllDay,
-      occurrence.startDate,
-      occurrence.endDate,
-      occurrence.status,
-      occurrence.organizer,
-      occurrence.attendees,
-    ]),
-  );
-}
-
-function toOccurrence(draft: OccurrenceDraft): Occurrence {
-  const { content } = draft;
-  const occurrence = {
-    uid: draft.uid,
-    recurrenceId: draft.recurrenceId,
-    title: content.title,
-    description: content.description,
-    location: content.location,
-    links: content.links,
-    startsAt: draft.startsAt,
-    endsAt: draft.endsAt,
-    isAllDay: draft.isAllDay,
-    startDate: draft.startDate,
-    endDate: draft.endDate,
-    status:
-      content.status === 'TENTATIVE' || content.status === 'CONFIRMED' ? content.status : null,
-    organizer: content.organizer,
-    attendees: content.attendees,
-  };
-  return { ...occurrence, contentHash: contentHash(occurrence) };
-}
-
-function skippedDraft(draft: OccurrenceDraft, reason: SkippedEvent['reason']): SkippedEvent {
-  return {
-    uid: draft.uid,
-    recurrenceId: draft.recurrenceId,
-    title: draft.content.title,
-    startsAt: draft.startsAt,
-    reason,
-  };
-}
-
 class Warnings {
   readonly list: FeedWarning[] = [];
   private readonly seen = new Set<string>();
@@ -102,42 +53,6 @@ class Warnings {
       this.list.push(warning);
     }
   }
-}
-
-type FloatingZone = { zone: string; source: string; warning: FeedWarning | null };
-
-/** X-WR-TIMEZONE, else the feed's only VTIMEZONE (its author evidently works there), else the room's. */
-function floatingZoneOf(
-  structure: FeedStructure,
-  zones: ZoneResolver,
-  options: ReadFeedOptions,
-): FloatingZone {
-  const referenceYear = options.window.from.getUTCFullYear();
-  const defaultZone = canonicalIanaZone(options.defaultTimezone);
-  const fallback = defaultZone ?? 'UTC';
-  const declared = structure.properties.find((property) => property.line.name === 'X-WR-TIMEZONE');
-  const declaredName = declared?.line.value.trim();
-  if (declaredName !== undefined && declaredName !== '') {
-    return {
-      ...zones.resolve(declaredName, referenceYear, fallback),
-      source: `the feed's X-WR-TIMEZONE (${declaredName})`,
-    };
-  }
-  const only = zones.onlyDefinedZone(referenceYear, fallback);
-  if (only !== null) {
-    return { ...only, source: "the feed's only time-zone definition" };
-  }
-  return {
-    zone: fallback,
-    source: "the room's time zone",
-    warning:
-      defaultZone === null
-        ? {
-            code: 'timezone-unknown',
-            message: `Unknown room time zone "${options.defaultTimezone}"; UTC was used.`,
-          }
-        : null,
-  };
 }
 
 /** Events without UID still need a stable key: a hash of what they say (stamps left out). */

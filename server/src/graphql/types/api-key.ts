@@ -1,10 +1,12 @@
-import { apiKeyScopes, isAdmin, isSignedIn, type ApiKeyScope } from '../../domain/access.js';
+import { isAdmin, isSignedIn, type ApiKeyScope } from '../../domain/access.js';
+import { ApiKeyScope as ApiKeyScopeValues } from '../../generated/prisma/enums.js';
 import { createApiKey, revokeApiKey } from '../../services/auth/api-keys.js';
 import { ForbiddenError } from '../../services/errors.js';
 import { builder } from '../builder.js';
 import { commonErrors } from './errors.js';
 
-const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', { values: apiKeyScopes });
+// The database's enum, as in calendar.ts; domain/access.ts lists the same scopes for the checks.
+const ApiKeyScopeEnum = builder.enumType(ApiKeyScopeValues, { name: 'ApiKeyScope' });
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },

@@ -13,6 +13,7 @@ import { NotFoundError, RateLimitedError } from '../../services/errors.js';
 import { callerSubject, enforceRateLimits } from '../../services/rate-limits.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import { topicEvents } from '../topic-events.js';
 import { commonErrors } from './errors.js';
 import { loadManagedRoom, roomPayload, RoomRef } from './room.js';
 
@@ -242,7 +243,7 @@ builder.subscriptionFields((t) => ({
       if (room === null || !canReadAsManager(context.viewer, room)) {
         throw new NotFoundError('No such room, or you do not manage it');
       }
-      return context.live.topicEvents(topics.calendarSync(room.id));
+      return topicEvents(context.deps.events, topics.calendarSync(room.id));
     },
     resolve: async (query, event, _args, context) => {
       if (event.type !== 'sync.run.changed') throw new Error('Unexpected event');

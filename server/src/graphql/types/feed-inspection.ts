@@ -1,9 +1,8 @@
-import { SafeFetchError } from '../../adapters/safe-fetch/index.js';
 import { parseFeedUrl } from '../../domain/calendar/feed-url.js';
-import { FeedParseError } from '../../domain/calendar/read-feed.js';
 import { syncWindow } from '../../domain/calendar/sync-schedule.js';
 import { roomUrl } from '../../domain/rooms/room-name.js';
 import {
+  FeedUnreadableError,
   inspectFeed,
   type FeedInspection,
   type InspectedOccurrence,
@@ -14,17 +13,6 @@ import { callerSubject, enforceRateLimits } from '../../services/rate-limits.js'
 import { builder } from '../builder.js';
 import { commonErrors, ErrorInterface } from './errors.js';
 import { loadManagedRoom, RoomRef } from './room.js';
-
-/** The feed could not be fetched or read: the same codes a sync run records. */
-class FeedUnreadableError extends Error {
-  constructor(
-    readonly code:
-      'FETCH_BLOCKED' | 'FETCH_FAILED' | 'HTTP_STATUS' | 'TOO_LARGE' | 'TIMEOUT' | 'PARSE_FAILED',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 builder.objectType(FeedUnreadableError, {
   name: 'FeedUnreadableError',
@@ -97,25 +85,17 @@ builder.queryFields((t) => ({
       await enforceManualCooldown(context.deps, `inspect:${room.id}`);
       const { config } = context.deps;
       const defaults = syncWindow(context.deps.now(), config.CALENDAR_LOOKAHEAD_DAYS);
-      try {
-        return await inspectFeed(
-          context.deps.feedReader,
-          { kind: 'url', url },
-          {
-            window: { from: args.from ?? defaults.from, to: args.to ?? defaults.to },
-            timezone: room.timezone,
-            roomUrl: roomUrl(config.PUBLIC_BASE_URL, room.name),
-            allowedHosts: config.CALENDAR_FETCH_ALLOWED_HOSTS,
-            publicBaseUrl: config.PUBLIC_BASE_URL,
-          },
-        );
-      } catch (error) {
-        if (error instanceof SafeFetchError)
-          throw new FeedUnreadableError(error.code, error.message);
-        if (error instanceof FeedParseError)
-          throw new FeedUnreadableError('PARSE_FAILED', error.message);
-        throw error;
-      }
+      return inspectFeed(
+        context.deps.feedReader,
+        { kind: 'url', url },
+        {
+          window: { from: args.from ?? defaults.from, to: args.to ?? defaults.to },
+          timezone: room.timezone,
+          roomUrl: roomUrl(config.PUBLIC_BASE_URL, room.name),
+          allowedHosts: config.CALENDAR_FETCH_ALLOWED_HOSTS,
+          publicBaseUrl: config.PUBLIC_BASE_URL,
+        },
+      );
     },
   }),
 }));

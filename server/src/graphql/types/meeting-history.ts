@@ -4,10 +4,15 @@ import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@poth
 import { canReadAsManager } from '../../domain/access.js';
 import type { ParticipantSession, PrismaClient } from '../../generated/prisma/client.js';
 import { ValidationError } from '../../services/errors.js';
-import { isUuid, openSession } from '../../services/meetings/database.js';
-import type { LobbyMeeting } from '../../services/meetings/index.js';
+import { isUuid } from '../../services/meetings/database.js';
+import {
+  asLobbyMeeting,
+  withParticipantCount,
+  type LobbyMeeting,
+} from '../../services/meetings/index.js';
 import { builder } from '../builder.js';
-import { MeetingRef, ParticipantSessionRef } from './meeting.js';
+import { MeetingRef } from './meeting.js';
+import { ParticipantSessionRef } from './participant-session.js';
 
 /** The most meetings one page of the history holds. */
 const MEETING_HISTORY_MAX_PAGE = 100;
@@ -29,15 +34,12 @@ async function loadMeetingHistoryPage(
     where: { roomId, status: 'ENDED' },
     // The id breaks ties, so pages neither repeat nor skip meetings that ended at the same instant.
     orderBy: [{ endedAt: 'desc' }, { id: 'desc' }],
-    include: { _count: { select: { sessions: { where: openSession } } } },
+    include: withParticipantCount,
     // Backwards (`last`/`before`): Prisma counts back from the cursor and returns rows in order.
     take: inverted ? -limit : limit,
     ...(cursor !== undefined && { cursor: { id: cursor }, skip: 1 }),
   });
-  const meetings = rows.map(({ _count, ...meeting }) => ({
-    ...meeting,
-    participantCount: _count.sessions,
-  }));
+  const meetings = rows.map(asLobbyMeeting);
   // resolveCursorConnection wants a backwards page nearest-to-the-cursor first.
   return inverted ? meetings.reverse() : meetings;
 }

@@ -1,6 +1,11 @@
+// The Meeting type: one meeting of a room, open or ended, and what starts, ends and follows it.
 import { canManage, canWrite, type Viewer } from '../../domain/access.js';
 import { topics } from '../../domain/events.js';
-import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import {
+  MeetingEndReason as MeetingEndReasonValues,
+  MeetingStatus as MeetingStatusValues,
+} from '../../generated/prisma/enums.js';
 import {
   ForbiddenError,
   NotFoundError,
@@ -10,44 +15,22 @@ import {
 } from '../../services/errors.js';
 import {
   endMeetingByManager,
-  joinMeeting,
-  leaveMeeting,
+  loadMeetings,
   MeetingEndedError,
-  meetingHeartbeat,
-  SessionClosedError,
   startMeeting,
   type LobbyMeeting,
-  type RoomMeetings,
 } from '../../services/meetings/index.js';
 import { callerSubject, enforceRateLimits } from '../../services/rate-limits.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import { topicEvents } from '../topic-events.js';
 import { commonErrors, ErrorInterface } from './errors.js';
 
-const MeetingStatus = builder.enumType('MeetingStatus', { values: ['OPEN', 'ENDED'] as const });
-const MeetingEndReason = builder.enumType('MeetingEndReason', {
-  values: [
-    'EMPTY',
-    'SCHEDULE_ELAPSED',
-    'CANCELLED_IN_CALENDAR',
-    'ENDED_BY_MANAGER',
-    'CALENDAR_TURNED_OFF',
-  ] as const,
-});
+// The GraphQL enums are the database's, as in calendar.ts.
+const MeetingStatus = builder.enumType(MeetingStatusValues, { name: 'MeetingStatus' });
+const MeetingEndReason = builder.enumType(MeetingEndReasonValues, { name: 'MeetingEndReason' });
 
-/** Meetings with their participant count, in one query whatever their number. */
-export async function loadMeetings(
-  prisma: PrismaClient,
-  meetingIds: readonly string[],
-): Promise<LobbyMeeting[]> {
-  const rows = await prisma.meeting.findMany({
-    where: { id: { in: [...meetingIds] } },
-    include: { _count: { select: { sessions: { where: { leftAt: null } } } } },
-  });
-  return rows.map(({ _count, ...meeting }) => ({ ...meeting, participantCount: _count.sessions }));
-}
-
-async function loadMeeting(prisma: PrismaClient, meetingId: string): Promise<LobbyMeeting> {
+export async function loadMeeting(prisma: PrismaClient, meetingId: string): Promise<LobbyMeeting> {
   const [meeting] = await loadMeetings(prisma, [meetingId]);
   if (meeting === undefined) throw new NotFoundError('No such meeting');
   return meeting;
@@ -103,31 +86,6 @@ builder.node(MeetingRef, {
   }),
 });
 
-/** Shared lists still hold now (a start time passing counts as a change): clients set their clock by this. */
-function asOfNow(meetings: RoomMeetings, context: Context): RoomMeetings {
-  return { ...meetings, generatedAt: context.deps.now() };
-}
-
-const RoomMeetingsRef = builder.objectRef<RoomMeetings>('RoomMeetings').implement({
-  description: "A room's lobby: the two lists never share a meeting; ended ones are in neither",
-  fields: (t) => ({
-    live: t.field({
-      type: [MeetingRef],
-      description: 'Open meetings that have started, or that someone has already joined',
-      resolve: (lobby) => lobby.live,
-    }),
-    upcoming: t.field({
-      type: [MeetingRef],
-      description: 'Open meetings not started and not joined, soonest first',
-      resolve: (lobby) => lobby.upcoming,
-    }),
-    generatedAt: t.expose('generatedAt', {
-      type: 'DateTime',
-      description: "The server's time when the lists were made: clients correct their clock by it",
-    }),
-  }),
-});
-
 builder.prismaObjectFields('CalendarEvent', (t) => ({
   meeting: t.field({
     type: MeetingRef,
@@ -147,11 +105,6 @@ builder.prismaObjectFields('CalendarEvent', (t) => ({
 }));
 
 builder.prismaObjectFields('Room', (t) => ({
-  meetings: t.field({
-    type: RoomMeetingsRef,
-    resolve: async (room, _args, context) =>
-      asOfNow((await context.live.currentRoomLobby(room.id)).meetings, context),
-  }),
   meeting: t.field({
     type: MeetingRef,
     nullable: true,
@@ -166,16 +119,6 @@ builder.prismaObjectFields('Room', (t) => ({
     },
   }),
 }));
-
-export const ParticipantSessionRef = builder.prismaNode('ParticipantSession', {
-  id: { field: 'id' },
-  fields: (t) => ({
-    displayName: t.exposeString('displayName'),
-    joinedAt: t.expose('joinedAt', { type: 'DateTime' }),
-    lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime' }),
-    leftAt: t.expose('leftAt', { type: 'DateTime', nullable: true }),
-  }),
-});
 
 builder.objectType(MeetingEndedError, {
   name: 'MeetingEndedError',
@@ -192,21 +135,14 @@ builder.objectType(MeetingEndedError, {
   }),
 });
 
-builder.objectType(SessionClosedError, {
-  name: 'SessionClosedError',
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof SessionClosedError,
-  fields: () => ({}),
-});
-
 /** Participants may be anonymous; a signed-in credential must be allowed to write. */
-function assertMayParticipate(viewer: Viewer): void {
+export function assertMayParticipate(viewer: Viewer): void {
   if (viewer.kind === 'user' && !canWrite(viewer)) {
     throw new ForbiddenError(readOnlyCredentialMessage);
   }
 }
 
-function meetingPayload(name: string) {
+export function meetingPayload(name: string) {
   return builder.objectRef<{ meetingId: string }>(name).implement({
     fields: (t) => ({
       meeting: t.field({
@@ -216,45 +152,6 @@ function meetingPayload(name: string) {
     }),
   });
 }
-
-/** The session a join or heartbeat payload names, with what the caller selected of it. */
-function loadSession(
-  context: Context,
-  query: { include?: Prisma.ParticipantSessionInclude; select?: Prisma.ParticipantSessionSelect },
-  sessionId: string,
-) {
-  return context.prisma.participantSession.findUniqueOrThrow({
-    ...query,
-    where: { id: sessionId },
-  });
-}
-
-const JoinMeetingSuccess = builder
-  .objectRef<{ sessionId: string; meetingId: string; joinUrl: string }>('JoinMeetingSuccess')
-  .implement({
-    fields: (t) => ({
-      session: t.prismaField({
-        type: 'ParticipantSession',
-        resolve: (query, payload, _args, context) => loadSession(context, query, payload.sessionId),
-      }),
-      meeting: t.field({
-        type: MeetingRef,
-        resolve: (payload, _args, context) => loadMeeting(context.prisma, payload.meetingId),
-      }),
-      joinUrl: t.exposeString('joinUrl', { description: 'Open this to enter the video room' }),
-    }),
-  });
-
-const MeetingHeartbeatSuccess = builder
-  .objectRef<{ sessionId: string }>('MeetingHeartbeatSuccess')
-  .implement({
-    fields: (t) => ({
-      session: t.prismaField({
-        type: 'ParticipantSession',
-        resolve: (query, payload, _args, context) => loadSession(context, query, payload.sessionId),
-      }),
-    }),
-  });
 
 async function loadManagedMeeting(context: Context, meetingId: string) {
   const meeting = await context.prisma.meeting.findUnique({
@@ -268,7 +165,7 @@ async function loadManagedMeeting(context: Context, meetingId: string) {
   return meeting;
 }
 
-const participationErrors = [ValidationError, NotFoundError, ForbiddenError] as const;
+export const participationErrors = [ValidationError, NotFoundError, ForbiddenError] as const;
 
 builder.mutationFields((t) => ({
   startMeeting: t.field({
@@ -287,49 +184,6 @@ builder.mutationFields((t) => ({
       return { meetingId: meeting.id };
     },
   }),
-  joinMeeting: t.field({
-    type: JoinMeetingSuccess,
-    errors: { types: [...participationErrors, MeetingEndedError, RateLimitedError] },
-    args: {
-      meetingId: t.arg.globalID({ required: true, for: MeetingRef }),
-      displayName: t.arg.string(),
-    },
-    resolve: async (_root, { meetingId, displayName }, context) => {
-      assertMayParticipate(context.viewer);
-      await enforceRateLimits(context.deps, [
-        ['meetingJoinsPerCaller', callerSubject(context.viewer, context.clientAddress)],
-        ['meetingJoinsPerMeeting', meetingId.id],
-      ]);
-      const joined = await joinMeeting(context.deps, {
-        meetingId: meetingId.id,
-        displayName: displayName ?? null,
-        userId: context.viewer.kind === 'user' ? context.viewer.userId : null,
-      });
-      return {
-        sessionId: joined.session.id,
-        meetingId: joined.meeting.id,
-        joinUrl: joined.joinUrl,
-      };
-    },
-  }),
-  meetingHeartbeat: t.field({
-    type: MeetingHeartbeatSuccess,
-    errors: { types: [...participationErrors, MeetingEndedError, SessionClosedError] },
-    args: { sessionId: t.arg.globalID({ required: true, for: ParticipantSessionRef }) },
-    resolve: async (_root, { sessionId }, context) => {
-      const session = await meetingHeartbeat(context.deps, { sessionId: sessionId.id });
-      return { sessionId: session.id };
-    },
-  }),
-  leaveMeeting: t.field({
-    type: meetingPayload('LeaveMeetingSuccess'),
-    errors: { types: [...participationErrors] },
-    args: { sessionId: t.arg.globalID({ required: true, for: ParticipantSessionRef }) },
-    resolve: async (_root, { sessionId }, context) => {
-      const meeting = await leaveMeeting(context.deps, { sessionId: sessionId.id });
-      return { meetingId: meeting.id };
-    },
-  }),
   endMeeting: t.field({
     type: meetingPayload('EndMeetingSuccess'),
     errors: { types: [...commonErrors] },
@@ -343,24 +197,13 @@ builder.mutationFields((t) => ({
 }));
 
 builder.subscriptionFields((t) => ({
-  roomMeetings: t.field({
-    type: RoomMeetingsRef,
-    description: "The room's lobby at once, then a fresh one after every change",
-    args: { roomName: t.arg.string({ required: true }) },
-    subscribe: async (_root, { roomName }, context) => {
-      const room = await context.live.roomByName(roomName.toLowerCase());
-      if (room === null) throw new NotFoundError(`No room named "${roomName}"`);
-      return context.live.roomLobbies(room.id);
-    },
-    resolve: (lobby, _args, context) => asOfNow(lobby.meetings, context),
-  }),
   meeting: t.field({
     type: MeetingRef,
     description: 'The meeting at once, then after every change (presence, schedule, ending)',
     args: { id: t.arg.globalID({ required: true, for: MeetingRef }) },
     subscribe: async function* (_root, { id }, context) {
       const meetingId = id.id;
-      const changes = context.live.topicEvents(topics.meeting(meetingId));
+      const changes = topicEvents(context.deps.events, topics.meeting(meetingId));
       yield await loadMeeting(context.prisma, meetingId);
       for await (const event of changes) {
         if ('meetingId' in event && event.meetingId === meetingId) {

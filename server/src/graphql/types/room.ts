@@ -55,7 +55,8 @@ builder.queryFields((t) => ({
     description: 'A room by name: anyone with its link may open its lobby',
     args: { name: t.arg.string({ required: true }) },
     // The lobby's room, shared with its subscribers: relations asked for are loaded on demand.
-    resolve: (_query, _root, { name }, context) => context.live.roomByName(name.toLowerCase()),
+    resolve: (_query, _root, { name }, context) =>
+      context.roomLobbies.roomByName(name.toLowerCase()),
   }),
   rooms: t.prismaConnection({
     type: 'Room',

@@ -15,9 +15,9 @@ import {
   readIcsFixture,
   readIcsFixtureBytes,
 } from '../../../test/support/ics-fixtures.js';
-import { FeedParseError, readFeed } from '../../domain/calendar/read-feed.js';
+import { readFeed } from '../../domain/calendar/read-feed.js';
 import { createFeedReader, type FeedReader } from '../../adapters/feed-reader/index.js';
-import { inspectFeed } from './inspect-feed.js';
+import { FeedUnreadableError, inspectFeed } from './inspect-feed.js';
 
 const run = promisify(execFile);
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -110,7 +110,8 @@ describe('feed inspector', () => {
 
   it('fails a feed of pathological rules as a parse failure that says why (issue 12.3)', async () => {
     const failure = inspectBytes(reader, pathologicalRecurrenceFeed(20));
-    await expect(failure).rejects.toBeInstanceOf(FeedParseError);
+    await expect(failure).rejects.toMatchObject({ code: 'PARSE_FAILED' });
+    await expect(failure).rejects.toBeInstanceOf(FeedUnreadableError);
     await expect(failure).rejects.toThrow('over its reading budget');
   });
 
@@ -118,7 +119,8 @@ describe('feed inspector', () => {
     const impatient = createFeedReader({ timeoutSeconds: 0.001 });
     try {
       const failure = inspectBytes(impatient, largeFeed(2_000, 'lobby.test', 10));
-      await expect(failure).rejects.toBeInstanceOf(FeedParseError);
+      await expect(failure).rejects.toMatchObject({ code: 'PARSE_FAILED' });
+      await expect(failure).rejects.toBeInstanceOf(FeedUnreadableError);
       await expect(failure).rejects.toThrow('The feed took too long to read');
     } finally {
       await impatient.close();

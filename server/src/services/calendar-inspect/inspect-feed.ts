@@ -1,10 +1,15 @@
 // "What does Lobby see in my calendar?": the sync's own fetcher, reader and matcher, applied to a
 // feed without storing anything (DESIGN §3; the feed inspector of the CLI and of GraphQL).
 import type { FeedReader } from '../../adapters/feed-reader/index.js';
-import { safeFetch } from '../../adapters/safe-fetch/index.js';
+import {
+  safeFetch,
+  SafeFetchError,
+  type SafeFetchErrorCode,
+} from '../../adapters/safe-fetch/index.js';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
 import {
   decodeFeedBytes,
+  FeedParseError,
   type SkippedEvent,
   type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
@@ -30,6 +35,17 @@ export type FeedInspection = {
   warnings: string[];
 };
 
+/** The feed could not be fetched or read: the same codes a sync run records. */
+export class FeedUnreadableError extends Error {
+  override name = 'FeedUnreadableError';
+  constructor(
+    readonly code: SafeFetchErrorCode | 'PARSE_FAILED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export type FeedSource = { kind: 'url'; url: string } | { kind: 'bytes'; bytes: Uint8Array };
 
 export type InspectOptions = {
@@ -40,12 +56,15 @@ export type InspectOptions = {
   publicBaseUrl: string;
 };
 
-/** Fetches (through the safe fetcher) or takes the bytes, then reads and matches like a sync. */
-export async function inspectFeed(
-  reader: FeedReader,
-  source: FeedSource,
-  options: InspectOptions,
-): Promise<FeedInspection> {
+/** The feed's fetch and read failures as one typed error; any other error as it is. */
+function asFeedUnreadable(error: unknown): unknown {
+  if (error instanceof SafeFetchError) return new FeedUnreadableError(error.code, error.message);
+  if (error instanceof FeedParseError)
+    return new FeedUnreadableError('PARSE_FAILED', error.message);
+  return error;
+}
+
+async function fetchAndRead(reader: FeedReader, source: FeedSource, options: InspectOptions) {
   let bytes: Uint8Array;
   if (source.kind === 'bytes') {
     bytes = source.bytes;
@@ -57,9 +76,23 @@ export async function inspectFeed(
     if (fetched.kind !== 'fetched') throw new Error('The server answered "not modified"');
     bytes = fetched.body;
   }
-  const reading = await reader.read(decodeFeedBytes(bytes), {
+  return reader.read(decodeFeedBytes(bytes), {
     window: options.window,
     defaultTimezone: options.timezone,
+  });
+}
+
+/**
+ * Fetches (through the safe fetcher) or takes the bytes, then reads and matches like a sync. A feed
+ * that cannot be fetched or read fails with FeedUnreadableError.
+ */
+export async function inspectFeed(
+  reader: FeedReader,
+  source: FeedSource,
+  options: InspectOptions,
+): Promise<FeedInspection> {
+  const reading = await fetchAndRead(reader, source, options).catch((error: unknown) => {
+    throw asFeedUnreadable(error);
   });
   const matcher = options.roomUrl === null ? null : createRoomMatcher(options.roomUrl);
   const warnings = reading.warnings.map((warning) => warning.message);

@@ -4,12 +4,15 @@ export { endDueMeetings, endMeetingByManager, endMeetingIfDue } from './ending.j
 export { MeetingEndedError, NotFoundError, SessionClosedError } from './errors.js';
 export { meetingJobHandlers, scheduleMeetingSweeps } from './jobs.js';
 export {
+  asLobbyMeeting,
   findLiveMeetingId,
+  loadMeetings,
   loadRoomLobby,
   loadRoomMeetings,
   type LobbyMeeting,
   type RoomLobby,
   type RoomMeetings,
+  withParticipantCount,
 } from './lobby.js';
 export { precreateMeetings } from './precreate.js';
 export {

@@ -1,6 +1,6 @@
 // The lobby loader: a room's RoomMeetings in one query, split by THE partition function.
 import { partitionMeetings } from '../../domain/meetings/partition.js';
-import type { Meeting, Room } from '../../generated/prisma/client.js';
+import type { Meeting, Prisma, Room } from '../../generated/prisma/client.js';
 import { openSession, type DatabaseReader } from './database.js';
 
 export type LobbyMeeting = Meeting & { participantCount: number };
@@ -13,6 +13,30 @@ export type RoomMeetings = {
   nextChangeAt: Date | null;
 };
 
+/** What a meeting query includes so that each row knows its participant count. */
+export const withParticipantCount = {
+  _count: { select: { sessions: { where: openSession } } },
+} satisfies Prisma.MeetingInclude;
+
+export function asLobbyMeeting({
+  _count,
+  ...meeting
+}: Prisma.MeetingGetPayload<{ include: typeof withParticipantCount }>): LobbyMeeting {
+  return { ...meeting, participantCount: _count.sessions };
+}
+
+/** Meetings by id with their participant count, in one query whatever their number. */
+export async function loadMeetings(
+  db: DatabaseReader,
+  meetingIds: readonly string[],
+): Promise<LobbyMeeting[]> {
+  const rows = await db.meeting.findMany({
+    where: { id: { in: [...meetingIds] } },
+    include: withParticipantCount,
+  });
+  return rows.map(asLobbyMeeting);
+}
+
 export async function loadRoomMeetings(
   db: DatabaseReader,
   roomId: string,
@@ -20,13 +44,9 @@ export async function loadRoomMeetings(
 ): Promise<RoomMeetings> {
   const rows = await db.meeting.findMany({
     where: { roomId, status: 'OPEN' },
-    include: { _count: { select: { sessions: { where: openSession } } } },
+    include: withParticipantCount,
   });
-  const meetings = rows.map(({ _count, ...meeting }) => ({
-    ...meeting,
-    participantCount: _count.sessions,
-  }));
-  const { live, upcoming, nextChangeAt } = partitionMeetings(meetings, now);
+  const { live, upcoming, nextChangeAt } = partitionMeetings(rows.map(asLobbyMeeting), now);
   return { live, upcoming, generatedAt: now, nextChangeAt };
 }
 

@@ -1,29 +1,29 @@
-// The API's shared lobby read model (DESIGN §6): one load per room per change, shared by queries and
+// The API's cached room lobbies (DESIGN §6): one load per room per change, shared by queries and
 // subscribers; a query never sees a lobby older than the last change this process heard of. On each
 // database, with the in-process event bus and with Redis, around the real lobby loader.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { topics, type DomainEvent, type RoomEvent } from '../domain/events.js';
-import type { EventBus } from '../engines/events.js';
-import { createInProcessEventBus } from '../engines/events/in-process.js';
-import { createRedisEventBus, eventChannel } from '../engines/events/redis.js';
-import type { PrismaClient, Room } from '../generated/prisma/client.js';
-import { loadRoomLobby, type RoomLobby } from '../services/meetings/index.js';
-import { databaseEngines, type TestDatabase } from '../../test/support/database.js';
+import { topics, type DomainEvent, type RoomEvent } from '../../domain/events.js';
+import type { EventBus } from '../../engines/events.js';
+import { createInProcessEventBus } from '../../engines/events/in-process.js';
+import { createRedisEventBus, eventChannel } from '../../engines/events/redis.js';
+import type { PrismaClient, Room } from '../../generated/prisma/client.js';
+import { loadRoomLobby, type RoomLobby } from '../meetings/index.js';
+import { databaseEngines, type TestDatabase } from '../../../test/support/database.js';
 import {
   minutesAfter,
   seedRoom,
   testClock,
   type TestClock,
-} from '../../test/support/meetings-fixtures.js';
+} from '../../../test/support/meetings-fixtures.js';
 import {
   engineCases,
   eventually,
   type EngineSpace,
   type LogEntry,
-} from '../../test/support/redis.js';
-import { createLiveUpdates, type LiveUpdates } from './live-updates.js';
+} from '../../../test/support/redis.js';
+import { createRoomLobbies, type RoomLobbies } from './room-lobbies.js';
 
 const t0 = new Date('2026-03-10T12:00:00.000Z');
 const msAfter = (instant: Date, ms: number) => new Date(instant.getTime() + ms);
@@ -65,7 +65,7 @@ function countingSubscriptions(bus: EventBus) {
 }
 
 type Harness = {
-  live: LiveUpdates;
+  lobbies: RoomLobbies;
   clock: TestClock;
   /** Loads begun (failed ones included), counted around the real loader. */
   loads: () => number;
@@ -106,7 +106,7 @@ async function nextLobby(lobbies: AsyncIterator<RoomLobby, unknown>): Promise<Ro
   return result.value;
 }
 
-describe.each(databaseEngines())('the shared lobby read model on $engine', ({ open }) => {
+describe.each(databaseEngines())('the cached room lobbies on $engine', ({ open }) => {
   let database: TestDatabase;
   let prisma: PrismaClient;
   beforeAll(async () => {
@@ -132,7 +132,7 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
   describe.each(eventCases)('with events on $engine', (engineCase) => {
     let space: EngineSpace<EventBus>;
     let bus: EventBus;
-    let started: { live: LiveUpdates; logged: LogEntry[]; total: () => number }[] = [];
+    let started: { lobbies: RoomLobbies; logged: LogEntry[]; total: () => number }[] = [];
 
     beforeEach(() => {
       space = engineCase.space();
@@ -140,8 +140,8 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
     });
     afterEach(async () => {
       try {
-        for (const { live, logged, total } of started) {
-          await live.close();
+        for (const { lobbies, logged, total } of started) {
+          await lobbies.close();
           // close() gives back every subscription it held.
           expect(total()).toBe(0);
           expect(logged).toEqual([]);
@@ -161,7 +161,7 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
       let nameLookups = 0;
       let failure: { count: number; error: Error } = { count: 0, error: new Error('unused') };
       let hold: { reached: () => void; released: Promise<void> } | undefined;
-      const live = createLiveUpdates({
+      const lobbies = createRoomLobbies({
         events: counting.bus,
         loadRoomLobby: async (roomId) => {
           loads += 1;
@@ -189,9 +189,9 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
         },
         ...options,
       });
-      started.push({ live, logged, total: counting.total });
+      started.push({ lobbies, logged, total: counting.total });
       return {
-        live,
+        lobbies,
         clock,
         loads: () => loads,
         nameLookups: () => nameLookups,
@@ -219,32 +219,32 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
     const publish = (event: RoomEvent) => bus.publish(topics.room(event.roomId), event);
 
     it('answers concurrent and later queries with no change in between from one load', async () => {
-      const { live, loads } = start();
+      const { lobbies, loads } = start();
       const room = await seedRoom(prisma);
       const meeting = await seedMeeting(room, minutesAfter(t0, -5));
 
       const concurrent = await Promise.all(
-        Array.from({ length: 20 }, () => live.currentRoomLobby(room.id)),
+        Array.from({ length: 20 }, () => lobbies.currentLobby(room.id)),
       );
       const [first] = concurrent;
       expect(first?.room).toEqual(room);
       expect(first && lists(first)).toEqual({ live: [meeting.id], upcoming: [] });
       for (const lobby of concurrent) expect(lobby).toBe(first);
       for (let read = 0; read < 20; read += 1) {
-        expect(await live.currentRoomLobby(room.id)).toBe(first);
+        expect(await lobbies.currentLobby(room.id)).toBe(first);
       }
       expect(loads()).toBe(1);
-      expect(live.loadCount()).toBe(1);
+      expect(lobbies.loadCount()).toBe(1);
     });
 
     it('after an event on the room, waits for a fresh load that shows the new row', async () => {
-      const { live, loads } = start();
+      const { lobbies, loads } = start();
       const room = await seedRoom(prisma);
-      expect(lists(await live.currentRoomLobby(room.id))).toEqual({ live: [], upcoming: [] });
+      expect(lists(await lobbies.currentLobby(room.id))).toEqual({ live: [], upcoming: [] });
 
       const meeting = await seedMeeting(room, minutesAfter(t0, -1));
       await publish(meetingCreated(room.id, meeting.id));
-      expect(lists(await live.currentRoomLobby(room.id))).toEqual({
+      expect(lists(await lobbies.currentLobby(room.id))).toEqual({
         live: [meeting.id],
         upcoming: [],
       });
@@ -252,9 +252,9 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
     });
 
     it('counts a burst of events nobody subscribes to, and loads once at the next read', async () => {
-      const { live, loads } = start();
+      const { lobbies, loads } = start();
       const room = await seedRoom(prisma);
-      await live.currentRoomLobby(room.id);
+      await lobbies.currentLobby(room.id);
 
       const meetings: string[] = [];
       for (let burst = 0; burst < 10; burst += 1) {
@@ -267,51 +267,51 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
       expect(loads()).toBe(1);
 
       const reads = await Promise.all(
-        Array.from({ length: 5 }, () => live.currentRoomLobby(room.id)),
+        Array.from({ length: 5 }, () => lobbies.currentLobby(room.id)),
       );
       expect(loads()).toBe(2);
       for (const lobby of reads) expect(lists(lobby)).toEqual({ live: meetings, upcoming: [] });
-      expect(await live.currentRoomLobby(room.id)).toBe(reads[0]);
+      expect(await lobbies.currentLobby(room.id)).toBe(reads[0]);
       expect(loads()).toBe(2);
     });
 
     it("reloads at the lobby's next start time, though no event came, and shows it live", async () => {
       // A lease far beyond the clock's jumps: only the start time may cause a load here.
-      const { live, loads, clock } = start({ readLeaseMs: 24 * 60 * 60_000 });
+      const { lobbies, loads, clock } = start({ readLeaseMs: 24 * 60 * 60_000 });
       const room = await seedRoom(prisma);
       // Sooner than a query's lobby grows too old (30 s), so the start time alone reloads it.
       const startsAt = msAfter(t0, 20_000);
       const meeting = await seedMeeting(room, startsAt);
 
-      const before = await live.currentRoomLobby(room.id);
+      const before = await lobbies.currentLobby(room.id);
       expect(lists(before)).toEqual({ live: [], upcoming: [meeting.id] });
       expect(before.meetings.nextChangeAt).toEqual(startsAt);
 
       clock.set(msAfter(startsAt, -1));
-      expect(await live.currentRoomLobby(room.id)).toBe(before);
+      expect(await lobbies.currentLobby(room.id)).toBe(before);
       expect(loads()).toBe(1);
 
       clock.set(startsAt);
-      const atStart = await live.currentRoomLobby(room.id);
+      const atStart = await lobbies.currentLobby(room.id);
       expect(lists(atStart)).toEqual({ live: [meeting.id], upcoming: [] });
       expect(atStart.meetings.generatedAt).toEqual(startsAt);
       expect(atStart.meetings.nextChangeAt).toBeNull();
       expect(loads()).toBe(2);
-      expect(await live.currentRoomLobby(room.id)).toBe(atStart);
+      expect(await lobbies.currentLobby(room.id)).toBe(atStart);
       expect(loads()).toBe(2);
     });
 
     it('loads again for a query once the shared lobby is 30 s old, though no event came', async () => {
       // Pub/sub loses what it sends while a connection is down; a query's lobby is never older.
-      const { live, loads, clock } = start({ readLeaseMs: 24 * 60 * 60_000 });
+      const { lobbies, loads, clock } = start({ readLeaseMs: 24 * 60 * 60_000 });
       const room = await seedRoom(prisma);
-      const first = await live.currentRoomLobby(room.id);
+      const first = await lobbies.currentLobby(room.id);
       const meeting = await seedMeeting(room, minutesAfter(t0, -1));
 
       clock.set(msAfter(t0, 29_999));
-      expect(await live.currentRoomLobby(room.id)).toBe(first);
+      expect(await lobbies.currentLobby(room.id)).toBe(first);
       clock.set(msAfter(t0, 30_000));
-      expect(lists(await live.currentRoomLobby(room.id))).toEqual({
+      expect(lists(await lobbies.currentLobby(room.id))).toEqual({
         live: [meeting.id],
         upcoming: [],
       });
@@ -320,19 +320,19 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
 
     it('answers a reader only with a load begun after the last change it heard of', async () => {
       const harness = start();
-      const { live, loads } = harness;
+      const { lobbies, loads } = harness;
       const room = await seedRoom(prisma);
-      await live.currentRoomLobby(room.id);
+      await lobbies.currentLobby(room.id);
       const first = await seedMeeting(room, minutesAfter(t0, -2));
       await publish(meetingCreated(room.id, first.id));
 
       const held = harness.holdNextLoad();
-      const early = live.currentRoomLobby(room.id);
+      const early = lobbies.currentLobby(room.id);
       await held.reached;
       // A change while the early reader's load is in flight, after that load read the database.
       const second = await seedMeeting(room, minutesAfter(t0, -1));
       await publish(meetingCreated(room.id, second.id));
-      const late = live.currentRoomLobby(room.id);
+      const late = lobbies.currentLobby(room.id);
       held.release();
 
       expect(lists(await early)).toEqual({ live: [first.id], upcoming: [] });
@@ -342,9 +342,9 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
 
     it('loads again for subscribers when a change comes while a load is in flight', async () => {
       const harness = start();
-      const { live, loads } = harness;
+      const { lobbies, loads } = harness;
       const room = await seedRoom(prisma);
-      const subscriber = live.roomLobbies(room.id)[Symbol.asyncIterator]();
+      const subscriber = lobbies.lobbyUpdates(room.id)[Symbol.asyncIterator]();
       try {
         expect(lists(await nextLobby(subscriber))).toEqual({ live: [], upcoming: [] });
         const held = harness.holdNextLoad();
@@ -366,11 +366,11 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
     });
 
     it('pushes the lobby to subscribers when its next start time arrives, though no event came', async () => {
-      const { live, clock } = start({ readLeaseMs: 24 * 60 * 60_000 });
+      const { lobbies, clock } = start({ readLeaseMs: 24 * 60 * 60_000 });
       const room = await seedRoom(prisma);
       const startsAt = msAfter(t0, 100);
       const meeting = await seedMeeting(room, startsAt);
-      const subscriber = live.roomLobbies(room.id)[Symbol.asyncIterator]();
+      const subscriber = lobbies.lobbyUpdates(room.id)[Symbol.asyncIterator]();
       try {
         expect(lists(await nextLobby(subscriber))).toEqual({ live: [], upcoming: [meeting.id] });
         // The start timer was armed by the load's clock; when it fires, the clock is at the start.
@@ -386,26 +386,26 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
     });
 
     it('shares one load per change between subscribers and readers', async () => {
-      const { live, loads } = start();
+      const { lobbies, loads } = start();
       const room = await seedRoom(prisma);
       const subscribers = Array.from({ length: 3 }, () =>
-        live.roomLobbies(room.id)[Symbol.asyncIterator](),
+        lobbies.lobbyUpdates(room.id)[Symbol.asyncIterator](),
       );
       try {
         const firsts = await Promise.all(subscribers.map(nextLobby));
         const [first] = firsts;
         for (const lobby of firsts) expect(lobby).toBe(first);
-        expect(await live.currentRoomLobby(room.id)).toBe(first);
+        expect(await lobbies.currentLobby(room.id)).toBe(first);
         expect(loads()).toBe(1);
-        expect(live.roomCount()).toBe(1);
-        expect(live.subscriberCount()).toBe(3);
+        expect(lobbies.roomCount()).toBe(1);
+        expect(lobbies.subscriberCount()).toBe(3);
 
         const shown: string[] = [];
         for (let change = 1; change <= 2; change += 1) {
           const meeting = await seedMeeting(room, minutesAfter(t0, -change));
           shown.unshift(meeting.id);
           await publish(meetingCreated(room.id, meeting.id));
-          const read = await live.currentRoomLobby(room.id);
+          const read = await lobbies.currentLobby(room.id);
           expect(lists(read)).toEqual({ live: shown, upcoming: [] });
           const pushed = await Promise.all(subscribers.map(nextLobby));
           for (const lobby of pushed) expect(lobby).toBe(read);
@@ -415,44 +415,44 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
         await Promise.all(subscribers.map(stopSubscriber));
       }
       await eventually(() => {
-        expect(live.subscriberCount()).toBe(0);
+        expect(lobbies.subscriberCount()).toBe(0);
       });
-      expect(live.roomCount()).toBe(0);
+      expect(lobbies.roomCount()).toBe(0);
     });
 
     it('finds rooms by name, forgets deleted ones and finds a new room of the same name', async () => {
-      const { live, loads, nameLookups } = start();
+      const { lobbies, loads, nameLookups } = start();
       const room = await seedRoom(prisma);
 
-      expect(await live.roomByName(room.name)).toEqual(room);
-      expect(await live.roomByName(room.name)).toEqual(room);
+      expect(await lobbies.roomByName(room.name)).toEqual(room);
+      expect(await lobbies.roomByName(room.name)).toEqual(room);
       // The second time from the shared lobby: no lookup, no load.
       expect(nameLookups()).toBe(1);
       expect(loads()).toBe(1);
-      expect(await live.roomByName(`no-such-${room.name}`)).toBeNull();
+      expect(await lobbies.roomByName(`no-such-${room.name}`)).toBeNull();
 
       await prisma.room.delete({ where: { id: room.id } });
       await publish({ type: 'room.changed', roomId: room.id });
-      expect(await live.roomByName(room.name)).toBeNull();
-      expect((await live.currentRoomLobby(room.id)).room).toBeNull();
+      expect(await lobbies.roomByName(room.name)).toBeNull();
+      expect((await lobbies.currentLobby(room.id)).room).toBeNull();
 
       const successor = await prisma.room.create({
         data: { name: room.name, ownerId: room.ownerId },
       });
       expect(successor.id).not.toBe(room.id);
-      expect(await live.roomByName(room.name)).toEqual(successor);
-      expect(await live.roomByName(room.name)).toEqual(successor);
+      expect(await lobbies.roomByName(room.name)).toEqual(successor);
+      expect(await lobbies.roomByName(room.name)).toEqual(successor);
     });
 
     it('rejects the readers of a failed load, and loads again for the next read', async () => {
       const harness = start();
-      const { live, loads, logged } = harness;
+      const { lobbies, loads, logged } = harness;
       const room = await seedRoom(prisma);
       const failure = new Error('the database is unreachable');
 
       harness.failNextLoads(1, failure);
       const readers = await Promise.allSettled(
-        Array.from({ length: 5 }, () => live.currentRoomLobby(room.id)),
+        Array.from({ length: 5 }, () => lobbies.currentLobby(room.id)),
       );
       expect(readers).toEqual(
         Array.from({ length: 5 }, () => ({ status: 'rejected', reason: failure })),
@@ -461,16 +461,16 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
       expect(logged.splice(0)).toEqual([
         { message: `Loading the lobby of room ${room.id} failed`, error: failure },
       ]);
-      expect((await live.currentRoomLobby(room.id)).room).toEqual(room);
+      expect((await lobbies.currentLobby(room.id)).room).toEqual(room);
       expect(loads()).toBe(2);
 
       // After a change, a failed load is not hidden behind the older lobby.
       const meeting = await seedMeeting(room, minutesAfter(t0, -1));
       harness.failNextLoads(1, failure);
       await publish(meetingCreated(room.id, meeting.id));
-      await expect(live.currentRoomLobby(room.id)).rejects.toBe(failure);
+      await expect(lobbies.currentLobby(room.id)).rejects.toBe(failure);
       expect(logged.splice(0)).toHaveLength(1);
-      expect(lists(await live.currentRoomLobby(room.id))).toEqual({
+      expect(lists(await lobbies.currentLobby(room.id))).toEqual({
         live: [meeting.id],
         upcoming: [],
       });
@@ -482,22 +482,22 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
       const room = await seedRoom(prisma);
       harness.failNextLoads(1, new Error('the database is unreachable'));
 
-      const lobbies = harness.live.roomLobbies(room.id);
+      const updates = harness.lobbies.lobbyUpdates(room.id);
       try {
-        expect((await nextLobby(lobbies)).room).toEqual(room);
+        expect((await nextLobby(updates)).room).toEqual(room);
         expect(harness.loads()).toBe(2);
         expect(harness.logged.splice(0)).toHaveLength(1);
       } finally {
-        await stopSubscriber(lobbies);
+        await stopSubscriber(updates);
       }
     });
 
     it('gives a subscriber that joins later its own copy of the lobby, made for it now', async () => {
-      const { live, loads } = start();
+      const { lobbies, loads } = start();
       const room = await seedRoom(prisma);
-      const early = live.roomLobbies(room.id);
+      const early = lobbies.lobbyUpdates(room.id);
       const shared = await nextLobby(early);
-      const late = live.roomLobbies(room.id);
+      const late = lobbies.lobbyUpdates(room.id);
       try {
         const own = await nextLobby(late);
         // Results are shared per lobby object: a copy is executed (and stamped) for the newcomer.
@@ -514,7 +514,7 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
       const room = await seedRoom(prisma);
       const failure = new Error('the event bus is unreachable');
       const logged: LogEntry[] = [];
-      const live = createLiveUpdates({
+      const lobbies = createRoomLobbies({
         events: { ...bus, subscribe: () => Promise.reject(failure) },
         loadRoomLobby: (roomId) => loadRoomLobby(prisma, roomId, t0),
         findRoomId: () => Promise.resolve(null),
@@ -524,35 +524,35 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
         },
       });
       try {
-        const lobbies = live.roomLobbies(room.id);
-        await expect(lobbies.next()).rejects.toBe(failure);
-        expect(await lobbies.next()).toEqual({ done: true, value: undefined });
-        await expect(live.currentRoomLobby(room.id)).rejects.toBe(failure);
+        const updates = lobbies.lobbyUpdates(room.id);
+        await expect(updates.next()).rejects.toBe(failure);
+        expect(await updates.next()).toEqual({ done: true, value: undefined });
+        await expect(lobbies.currentLobby(room.id)).rejects.toBe(failure);
         expect(logged.map(({ message }) => message)).toEqual([
           `Subscribing to the changes of room ${room.id} failed`,
           `Subscribing to the changes of room ${room.id} failed`,
         ]);
       } finally {
-        await live.close();
+        await lobbies.close();
       }
     });
 
     it('drops a room nobody subscribes to or read for its lease, and keeps the others', async () => {
       const readLeaseMs = 40;
-      const { live, loads, clock, held } = start({ readLeaseMs });
+      const { lobbies, loads, clock, held } = start({ readLeaseMs });
       const [read, readLater, subscribed] = await Promise.all([
         seedRoom(prisma),
         seedRoom(prisma),
         seedRoom(prisma),
       ]);
-      await live.currentRoomLobby(read.id);
-      const subscriber = live.roomLobbies(subscribed.id)[Symbol.asyncIterator]();
+      await lobbies.currentLobby(read.id);
+      const subscriber = lobbies.lobbyUpdates(subscribed.id)[Symbol.asyncIterator]();
       try {
         await nextLobby(subscriber);
         clock.set(msAfter(t0, 30));
-        const readLaterLobby = await live.currentRoomLobby(readLater.id);
+        const readLaterLobby = await lobbies.currentLobby(readLater.id);
         expect(loads()).toBe(3);
-        expect(live.roomCount()).toBe(1);
+        expect(lobbies.roomCount()).toBe(1);
 
         // `read` and `subscribed` are past their lease, `readLater` is not: the sweep that drops
         // `read` keeps the other two, one for its subscriber, one for its lease.
@@ -579,9 +579,9 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
         }
 
         // The room still held answers from its lobby; the dropped one is loaded and held again.
-        expect(await live.currentRoomLobby(readLater.id)).toBe(readLaterLobby);
+        expect(await lobbies.currentLobby(readLater.id)).toBe(readLaterLobby);
         expect(loads()).toBe(3);
-        expect((await live.currentRoomLobby(read.id)).room).toEqual(read);
+        expect((await lobbies.currentLobby(read.id)).room).toEqual(read);
         expect(loads()).toBe(4);
         expect(held(topics.room(read.id))).toBe(1);
       } finally {
@@ -591,16 +591,16 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
       await eventually(() => {
         expect(held(topics.room(subscribed.id))).toBe(0);
       });
-      expect(live.roomCount()).toBe(0);
+      expect(lobbies.roomCount()).toBe(0);
       expect(held(topics.room(read.id))).toBe(1);
       expect(held(topics.room(readLater.id))).toBe(1);
     });
 
     if (engineCase.sharedAcrossInstances) {
       it('hears the changes another process publishes', async () => {
-        const { live, loads } = start();
+        const { lobbies, loads } = start();
         const room = await seedRoom(prisma);
-        await live.currentRoomLobby(room.id);
+        await lobbies.currentLobby(room.id);
         // Listeners of one bus hear a message in the order they subscribed: once this one has
         // heard it, so has the read model.
         const heard: DomainEvent[] = [];
@@ -614,7 +614,7 @@ describe.each(databaseEngines())('the shared lobby read model on $engine', ({ op
         await eventually(() => {
           expect(heard).toEqual([created]);
         });
-        expect(lists(await live.currentRoomLobby(room.id))).toEqual({
+        expect(lists(await lobbies.currentLobby(room.id))).toEqual({
           live: [meeting.id],
           upcoming: [],
         });
