@@ -48,6 +48,8 @@ export type GraphqlServerOptions = {
   /** Ends subscriptions and sockets whose credential is revoked or expires. */
   credentialWatch: CredentialWatch;
   production: boolean;
+  /** Records each operation's duration and errors (GET /metrics). */
+  operationMetrics: Plugin;
 };
 
 /** Depth, alias and token limits: generous for the client, fatal to abuse. */
@@ -125,6 +127,7 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
     landingPage: false,
     maskedErrors: { isDev: !production, maskError: maskUnexpectedErrors },
     plugins: [
+      options.operationMetrics,
       jsonBodiesOnly,
       ...armorPlugins(),
       useOperationCostLimit(),

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { createLiveUpdates } from '../graphql/live-updates.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
-import { createMetrics } from '../http/metrics.js';
 import { createHttpServer, type HttpServer } from '../http/server.js';
 import { createAuthenticator, type Authenticated } from '../services/auth/authenticate.js';
 import { createCredentialWatch } from '../services/auth/credential-watch.js';
@@ -28,7 +27,7 @@ export type ApiRoleOptions = {
 };
 
 export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): Promise<ApiRole> {
-  const { config, deps, log } = runtime;
+  const { config, deps, log, metrics } = runtime;
   const authenticate = createAuthenticator(deps.prisma, {
     jwtSecret: config.AUTH_JWT_SECRET,
     jwksUrl: config.AUTH_JWKS_URL,
@@ -44,6 +43,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     now: deps.now,
     log,
   });
+  metrics.observeLiveUpdates(live);
   const credentialWatch = await createCredentialWatch(deps.events);
   const createContext = ({ viewer, lifetime }: Authenticated, clientAddress: string) => ({
     viewer,
@@ -62,14 +62,16 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     production,
     credentialWatch,
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+    operationMetrics: metrics.graphqlPlugin(),
   });
   const http = createHttpServer({
     yoga,
     checkReadiness: () => runtime.checkReadiness(),
-    metrics: createMetrics(live),
+    metrics,
     clientDirectory: existsSync(path.join(clientDist, 'index.html')) ? clientDist : undefined,
     log,
   });
+  metrics.observeWebSockets(http.webSockets);
   const webSocketGraphql = attachWebSocketGraphql(http.webSockets, yoga, {
     schema,
     authenticate,

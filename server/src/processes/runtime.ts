@@ -17,6 +17,7 @@ import type { RateLimits } from '../engines/rate-limits.js';
 import { createInProcessRateLimits } from '../engines/rate-limits/in-process.js';
 import { createRedisRateLimits } from '../engines/rate-limits/redis.js';
 import { closeRedisConnection, openRedisConnection } from '../engines/redis-connection.js';
+import { createProcessMetrics, type ProcessMetrics } from '../http/metrics.js';
 import type { ServiceDependencies } from '../services/dependencies.js';
 
 export type Log = (message: string, error?: unknown) => void;
@@ -31,6 +32,8 @@ export type Runtime = {
   database: Database;
   deps: ServiceDependencies;
   log: Log;
+  /** This process's Prometheus registry: services, jobs, and the API's figures where it serves. */
+  metrics: ProcessMetrics;
   /** Each engine with 'ok' or what is wrong (GET /ready). */
   checkReadiness(): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -71,6 +74,7 @@ export async function openRuntime(
     // The embedded database is this process's own: bring it to the current schema.
     await database.migrate();
   }
+  const metrics = createProcessMetrics();
   let events: EventBus;
   let jobs: JobQueue;
   let locks: Locks;
@@ -79,13 +83,13 @@ export async function openRuntime(
   let closeRedis: () => Promise<void> = () => Promise.resolve();
   if (config.REDIS_URL === undefined) {
     events = createInProcessEventBus({ log });
-    jobs = createInProcessJobQueue({ log });
+    jobs = createInProcessJobQueue({ log, onJobFailed: metrics.onJobFailed });
     locks = createInProcessLocks();
     rateLimits = createInProcessRateLimits();
   } else {
     const redisOptions = { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, log };
     events = createRedisEventBus(redisOptions);
-    jobs = createBullmqJobQueue(redisOptions);
+    jobs = createBullmqJobQueue({ ...redisOptions, onJobFailed: metrics.onJobFailed });
     locks = createRedisLocks(redisOptions);
     // Shared: every API process counts against the same windows.
     rateLimits = createRedisRateLimits(redisOptions);
@@ -93,6 +97,7 @@ export async function openRuntime(
     pingRedis = () => readinessConnection.ping();
     closeRedis = () => closeRedisConnection(readinessConnection);
   }
+  metrics.observeJobQueue(jobs);
   const feedReader = createFeedReader({ timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS });
   const deps: ServiceDependencies = {
     prisma: database.prisma,
@@ -101,6 +106,7 @@ export async function openRuntime(
     locks,
     rateLimits,
     feedReader,
+    instruments: metrics.instruments,
     now: () => new Date(),
     config,
   };
@@ -109,6 +115,7 @@ export async function openRuntime(
     database,
     deps,
     log,
+    metrics,
     async checkReadiness() {
       const checks: Record<string, string> = {
         database: await probe(() => database.ping()),

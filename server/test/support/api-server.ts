@@ -20,6 +20,7 @@ import type { RateLimits } from '../../src/engines/rate-limits.js';
 import { createInProcessRateLimits } from '../../src/engines/rate-limits/in-process.js';
 import { createRedisRateLimits } from '../../src/engines/rate-limits/redis.js';
 import type { RedisEngineOptions } from '../../src/engines/redis-connection.js';
+import { createProcessMetrics } from '../../src/http/metrics.js';
 import { startApiRole } from '../../src/processes/api-role.js';
 import { openRuntime, type Runtime } from '../../src/processes/runtime.js';
 import { startWorkerRole } from '../../src/processes/worker-role.js';
@@ -147,6 +148,8 @@ export async function startInProcessApi(options: InProcessApiOptions): Promise<I
   const feedReader =
     options.feedReader ??
     createFeedReader({ timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS });
+  const metrics = createProcessMetrics();
+  metrics.observeJobQueue(engines.jobs);
   const deps: ServiceDependencies = {
     prisma: database.prisma,
     events: engines.events,
@@ -154,6 +157,7 @@ export async function startInProcessApi(options: InProcessApiOptions): Promise<I
     locks: engines.locks,
     rateLimits: engines.rateLimits,
     feedReader,
+    instruments: metrics.instruments,
     now: () => new Date(),
     config,
   };
@@ -162,6 +166,7 @@ export async function startInProcessApi(options: InProcessApiOptions): Promise<I
     database,
     deps,
     log,
+    metrics,
     checkReadiness: () => Promise.resolve({ database: 'ok' }),
     close: () => Promise.resolve(),
   };

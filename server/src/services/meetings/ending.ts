@@ -74,6 +74,7 @@ export async function endMeetingIf(
     return transaction.meeting.findUniqueOrThrow({ where: { id: meetingId } });
   }, transactionOptions);
   if (ended !== null) {
+    deps.instruments.meetingEnded(reason);
     await publishMeetingEvent(deps.events, 'meeting.ended', ended);
   }
   return ended;

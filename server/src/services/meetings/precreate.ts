@@ -125,6 +125,7 @@ async function precreate(
   await eachIsolated(
     created,
     async ({ room, ...meeting }) => {
+      deps.instruments.meetingOpened('calendar');
       await publishMeetingEvent(deps.events, 'meeting.created', meeting);
       await scheduleMeetingTimers(
         deps.jobs,

@@ -39,6 +39,7 @@ export async function startMeeting(
     return { meeting, room, created: true };
   }, transactionOptions);
   if (started.created) {
+    deps.instruments.meetingOpened('adhoc');
     await publishMeetingEvent(deps.events, 'meeting.created', started.meeting);
     await scheduleMeetingTimers(
       deps.jobs,
