@@ -1,5 +1,6 @@
 // GET /metrics after the seeded scenario's sync and meeting, through the API alone: the series an
 // operator reaches for carry the right labels and counts.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { dataOf, pick } from '../support/api-client.js';
@@ -105,6 +106,20 @@ for (const { open } of pglite)
           ).toBeGreaterThanOrEqual(0);
         }
         expect(total(samples, 'lobby_process_resident_memory_bytes')).toBeGreaterThan(0);
+      });
+
+      it('serves every series the Grafana dashboard in docs/ asks for', async () => {
+        const dashboard = readFileSync(
+          new URL('../../../docs/grafana-dashboard.json', import.meta.url),
+          'utf8',
+        );
+        const asked = new Set(dashboard.match(/\b(?:lobby|graphql)_\w+/g));
+        expect(asked.size).toBeGreaterThan(10);
+        const text = await (await fetch(`${context.api.url}/metrics`)).text();
+        // A labelled counter nothing counted yet has no sample, only its TYPE line.
+        const declared = [...text.matchAll(/^# TYPE (\w+)/gm)].map(([, name = '']) => name);
+        const served = new Set([...declared, ...parseSamples(text).map(({ name }) => name)]);
+        expect([...asked].filter((name) => !served.has(name))).toEqual([]);
       });
 
       it('counts open WebSocket connections', async () => {
