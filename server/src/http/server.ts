@@ -1,5 +1,6 @@
-// One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready, /metrics and the
-// client.
+// One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready, the client, and
+// /metrics unless it has a port of its own (METRICS_PORT); and a worker's own small server.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,11 +12,17 @@ import type { Metrics } from './metrics.js';
 
 export type ReadinessCheck = () => Promise<Record<string, string>>;
 
+/** Prometheus metrics, and the bearer token they need (METRICS_TOKEN) if any. */
+export type MetricsEndpoint = { metrics: Metrics; token: string | undefined };
+
 export type HttpServerOptions = {
   yoga: GraphqlServer;
-  /** Names each engine with 'ok' or what is wrong. */
+  /** Names each engine with 'ok' or 'unavailable'. */
   checkReadiness: ReadinessCheck;
-  metrics: Metrics;
+  /** Served at /metrics; null where metrics have a port of their own. */
+  metrics: MetricsEndpoint | null;
+  /** Whether GET /graphql may answer GraphiQL's page (it loads its editor from unpkg.com). */
+  graphiql: boolean;
   /** The built client (client/dist), served with a fallback to index.html for client routes. */
   clientDirectory: string | undefined;
   log: Log;
@@ -37,6 +44,40 @@ const contentTypes: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
+
+// The client's policy: its own scripts, styles and API only (graphql-ws included: CSP 3's 'self'
+// matches ws: and wss: on the same host), never inside another site's frame.
+const clientContentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  // The presence ticker (background-ticker.ts) is a worker the page makes from a blob.
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+// API answers are data, never documents to render.
+const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+// GraphiQL runs inline and unpkg.com scripts; it still may not be framed.
+const graphiqlContentSecurityPolicy = "frame-ancestors 'none'";
+
+function setSecurityHeaders(response: ServerResponse, contentSecurityPolicy: string): void {
+  response.setHeader('content-security-policy', contentSecurityPolicy);
+  response.setHeader('x-content-type-options', 'nosniff');
+  // Room links are capabilities of a sort: the video platform need not learn them.
+  response.setHeader('referrer-policy', 'no-referrer');
+}
+
+/** Mirrors yoga's own test for answering GraphiQL's page. */
+function asksForGraphiql(request: IncomingMessage): boolean {
+  return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+}
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -72,45 +113,12 @@ async function serveClient(
   createReadStream(file).pipe(response);
 }
 
-export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const { yoga, checkReadiness, clientDirectory, metrics, log } = options;
-  async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const pathname = requestPathname(request);
-    if (pathname === undefined) {
-      sendJson(response, 400, { error: 'Bad request target' });
-      return;
-    }
-    if (pathname === '/health') {
-      sendJson(response, 200, { status: 'ok' });
-      return;
-    }
-    if (pathname === '/ready') {
-      const checks = await checkReadiness();
-      const ready = Object.values(checks).every((state) => state === 'ok');
-      sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
-      return;
-    }
-    if (pathname === '/metrics') {
-      const text = await metrics.render();
-      response.writeHead(200, { 'content-type': metrics.contentType });
-      response.end(text);
-      return;
-    }
-    if (pathname.startsWith(yoga.graphqlEndpoint) || clientDirectory === undefined) {
-      await yoga(request, response);
-      return;
-    }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      sendJson(response, 405, { error: 'Method not allowed' });
-      return;
-    }
-    await serveClient(clientDirectory, pathname, response).catch(() => {
-      if (!response.headersSent) sendJson(response, 404, { error: 'Not found' });
-      else response.destroy();
-    });
-  }
+/** An HTTP server no request can end: malformed ones get 4xx, whatever a handler throws a 500. */
+function createGuardedServer(
+  handleRequest: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+  log: Log,
+): Server {
   const server = createServer((request, response) => {
-    // No request may end the process: whatever escapes a handler answers 500 and is logged.
     handleRequest(request, response).catch((error: unknown) => {
       log(`HTTP ${request.method ?? '?'} request failed`, error);
       if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });
@@ -125,6 +133,119 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     else socket.destroy();
   });
+  return server;
+}
+
+/** Closes a server once its open requests are done. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** METRICS_PORT: /metrics alone on a port of its own (bind it where only Prometheus reaches). */
+export function createMetricsServer(endpoint: MetricsEndpoint, log: Log): Server {
+  return createGuardedServer(async (request, response) => {
+    setSecurityHeaders(response, apiContentSecurityPolicy);
+    if (requestPathname(request) === '/metrics') await serveMetrics(endpoint, request, response);
+    else sendJson(response, 404, { error: 'Not found' });
+  }, log);
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** GET /metrics, behind `Authorization: Bearer <METRICS_TOKEN>` when a token is set. */
+async function serveMetrics(
+  endpoint: MetricsEndpoint,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (endpoint.token !== undefined) {
+    const presented = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    // Hashes have one length, so the comparison takes the same time whatever was presented.
+    if (!timingSafeEqual(sha256(presented), sha256(endpoint.token))) {
+      response.setHeader('www-authenticate', 'Bearer');
+      sendJson(response, 401, { error: 'Metrics need Authorization: Bearer <METRICS_TOKEN>' });
+      return;
+    }
+  }
+  const text = await endpoint.metrics.render();
+  response.writeHead(200, { 'content-type': endpoint.metrics.contentType });
+  response.end(text);
+}
+
+type OperationsOptions = { checkReadiness: ReadinessCheck; metrics: MetricsEndpoint | null };
+
+/** Answers /health, /ready and /metrics; false for any other path. */
+async function serveOperations(
+  pathname: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  { checkReadiness, metrics }: OperationsOptions,
+): Promise<boolean> {
+  if (pathname === '/health') {
+    sendJson(response, 200, { status: 'ok' });
+    return true;
+  }
+  if (pathname === '/ready') {
+    const checks = await checkReadiness();
+    const ready = Object.values(checks).every((state) => state === 'ok');
+    sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+    return true;
+  }
+  if (pathname === '/metrics') {
+    // With METRICS_PORT, metrics are not on this port at all (not even the client's fallback).
+    if (metrics === null) sendJson(response, 404, { error: 'Not found' });
+    else await serveMetrics(metrics, request, response);
+    return true;
+  }
+  return false;
+}
+
+/** WORKER_HTTP_PORT: a worker's /health, /ready and /metrics, where syncs and jobs run. */
+export function createWorkerHttpServer(options: OperationsOptions & { log: Log }): Server {
+  return createGuardedServer(async (request, response) => {
+    setSecurityHeaders(response, apiContentSecurityPolicy);
+    const pathname = requestPathname(request);
+    if (pathname === undefined || !(await serveOperations(pathname, request, response, options))) {
+      sendJson(response, 404, { error: 'Not found' });
+    }
+  }, options.log);
+}
+
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const { yoga, checkReadiness, clientDirectory, metrics, log } = options;
+  async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    setSecurityHeaders(response, apiContentSecurityPolicy);
+    const pathname = requestPathname(request);
+    if (pathname === undefined) {
+      sendJson(response, 400, { error: 'Bad request target' });
+      return;
+    }
+    if (await serveOperations(pathname, request, response, { checkReadiness, metrics })) return;
+    if (pathname.startsWith(yoga.graphqlEndpoint) || clientDirectory === undefined) {
+      if (options.graphiql && asksForGraphiql(request)) {
+        setSecurityHeaders(response, graphiqlContentSecurityPolicy);
+      }
+      await yoga(request, response);
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      sendJson(response, 405, { error: 'Method not allowed' });
+      return;
+    }
+    setSecurityHeaders(response, clientContentSecurityPolicy);
+    await serveClient(clientDirectory, pathname, response).catch(() => {
+      if (!response.headersSent) sendJson(response, 404, { error: 'Not found' });
+      else response.destroy();
+    });
+  }
+  const server = createGuardedServer(handleRequest, log);
   const webSockets = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -144,12 +265,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
           resolve();
         });
       });
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      await closeServer(server);
     },
   };
 }

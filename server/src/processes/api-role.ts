@@ -1,11 +1,17 @@
 // The API's part of a process: GraphQL over HTTP and WebSocket, health, and the built client.
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLiveUpdates } from '../graphql/live-updates.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
-import { createHttpServer, type HttpServer } from '../http/server.js';
+import {
+  closeServer,
+  createHttpServer,
+  createMetricsServer,
+  type HttpServer,
+} from '../http/server.js';
 import { createAuthenticator, type Authenticated } from '../services/auth/authenticate.js';
 import { createCredentialWatch } from '../services/auth/credential-watch.js';
 import { loadRoomLobby } from '../services/meetings/index.js';
@@ -25,6 +31,15 @@ export type ApiRole = HttpServer & {
 export type ApiRoleOptions = {
   issueDevelopmentToken: ((displayName: string) => Promise<string>) | null;
 };
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      resolve();
+    });
+  });
+}
 
 export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): Promise<ApiRole> {
   const { config, deps, log, metrics } = runtime;
@@ -54,20 +69,26 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     live,
     issueDevelopmentToken: options.issueDevelopmentToken,
   });
-  const production = config.NODE_ENV === 'production';
   const yoga = createGraphqlServer({
     schema,
     authenticate,
     createContext,
-    production,
+    production: config.NODE_ENV === 'production',
+    introspection: config.GRAPHQL_INTROSPECTION,
+    allowedOrigins: [new URL(config.PUBLIC_BASE_URL).origin, ...config.CORS_ALLOWED_ORIGINS],
     credentialWatch,
+    log,
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     operationMetrics: metrics.graphqlPlugin(),
   });
+  const metricsEndpoint = { metrics, token: config.METRICS_TOKEN };
+  const metricsServer =
+    config.METRICS_PORT === undefined ? null : createMetricsServer(metricsEndpoint, log);
   const http = createHttpServer({
     yoga,
     checkReadiness: () => runtime.checkReadiness(),
-    metrics,
+    metrics: metricsServer === null ? metricsEndpoint : null,
+    graphiql: config.GRAPHQL_INTROSPECTION,
     clientDirectory: existsSync(path.join(clientDist, 'index.html')) ? clientDist : undefined,
     log,
   });
@@ -79,12 +100,10 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     credentialWatch,
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
-  await new Promise<void>((resolve, reject) => {
-    http.server.once('error', reject);
-    http.server.listen(config.PORT, config.HOST, () => {
-      resolve();
-    });
-  });
+  await listen(http.server, config.PORT, config.HOST);
+  if (metricsServer !== null && config.METRICS_PORT !== undefined) {
+    await listen(metricsServer, config.METRICS_PORT, config.HOST);
+  }
   const address = http.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
   return {
@@ -94,6 +113,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     async close() {
       await webSocketGraphql.dispose();
       await http.close();
+      if (metricsServer !== null) await closeServer(metricsServer);
       await credentialWatch.close();
       await live.close();
     },

@@ -1,7 +1,7 @@
 // `npm run start:worker`: one worker process (any number may run: jobs and locks are shared).
 import type { Server } from 'node:http';
 import { loadConfig } from '../config.js';
-import { createWorkerHttpServer } from '../http/worker-server.js';
+import { closeServer, createWorkerHttpServer } from '../http/server.js';
 import { closeOnSignals } from './lifecycle.js';
 import { openRuntime, requireSharedEngines } from './runtime.js';
 import { startWorkerRole } from './worker-role.js';
@@ -14,7 +14,7 @@ let httpServer: Server | undefined;
 if (config.WORKER_HTTP_PORT !== undefined) {
   const server = createWorkerHttpServer({
     checkReadiness: () => runtime.checkReadiness(),
-    metrics: runtime.metrics,
+    metrics: { metrics: runtime.metrics, token: config.METRICS_TOKEN },
     log: runtime.log,
   });
   await new Promise<void>((resolve, reject) => {
@@ -28,12 +28,6 @@ if (config.WORKER_HTTP_PORT !== undefined) {
 }
 runtime.log('Lobby worker started');
 closeOnSignals(async () => {
-  await new Promise<void>((resolve) => {
-    if (httpServer === undefined) resolve();
-    else
-      httpServer.close(() => {
-        resolve();
-      });
-  });
+  if (httpServer !== undefined) await closeServer(httpServer);
   await runtime.close();
 }, runtime.log);
