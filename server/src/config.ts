@@ -88,6 +88,10 @@ const environmentSchema = z
       z.string().min(24, 'must be at least 24 characters').optional(),
     ),
     WORKER_CONCURRENCY: integer(4, 1, 64),
+    // pino's levels; lines are JSON on stdout.
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     // A worker process's /health, /ready and /metrics; unset, the worker serves no HTTP.
     WORKER_HTTP_PORT: optionalString.pipe(
       z.coerce.number<string | undefined>().int().min(0).max(65535).optional(),

@@ -16,6 +16,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import { isEngineUnavailable } from '../engines/unavailable.js';
 import { clientAddress } from '../http/client-address.js';
+import { withRequestId } from '../processes/logger.js';
 import {
   AuthenticationError,
   type Authenticate,
@@ -227,8 +228,9 @@ export function attachWebSocketGraphql(
   };
   return useServer(
     {
-      execute: (args) => envelopeOf(args.contextValue).execute(args),
-      subscribe: (args) => envelopeOf(args.contextValue).subscribe(args),
+      // Each operation is a request of its own in the logs.
+      execute: (args) => withRequestId(() => envelopeOf(args.contextValue).execute(args)),
+      subscribe: (args) => withRequestId(() => envelopeOf(args.contextValue).subscribe(args)),
       // graphql-ws closes the socket with 4403 Forbidden when onConnect returns false.
       onConnect: (context) => {
         const authorization = context.connectionParams?.authorization;

@@ -61,17 +61,17 @@ function createInstruments(registry: Registry): Instruments {
     registers: [registry],
   });
   return {
-    syncRunFinished(outcome, durationSeconds) {
+    syncRunFinished({ outcome, durationSeconds }) {
       syncRunDuration.observe({ outcome }, durationSeconds);
     },
     feedFetched(status, bodyBytes) {
       feedFetches.inc({ status });
       if (bodyBytes > 0) feedBodyBytes.observe(bodyBytes);
     },
-    meetingOpened(origin) {
+    meetingOpened({ origin }) {
       meetingsOpened.inc({ origin });
     },
-    meetingEnded(reason) {
+    meetingEnded({ reason }) {
       meetingsEnded.inc({ reason });
     },
   };

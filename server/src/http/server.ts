@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { WEBSOCKET_MAX_PAYLOAD_BYTES, type GraphqlServer } from '../graphql/server.js';
+import { withRequestId } from '../processes/logger.js';
 import type { Log } from '../processes/runtime.js';
 import type { Metrics } from './metrics.js';
 
@@ -119,11 +120,13 @@ function createGuardedServer(
   log: Log,
 ): Server {
   const server = createServer((request, response) => {
-    handleRequest(request, response).catch((error: unknown) => {
-      log(`HTTP ${request.method ?? '?'} request failed`, error);
-      if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });
-      else response.destroy();
-    });
+    void withRequestId(() =>
+      handleRequest(request, response).catch((error: unknown) => {
+        log(`HTTP ${request.method ?? '?'} request failed`, error);
+        if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });
+        else response.destroy();
+      }),
+    );
   });
   server.on('clientError', (error, socket) => {
     const status =

@@ -19,13 +19,32 @@ import { createRedisRateLimits } from '../engines/rate-limits/redis.js';
 import { closeRedisConnection, openRedisConnection } from '../engines/redis-connection.js';
 import { createProcessMetrics, type ProcessMetrics } from '../http/metrics.js';
 import type { ServiceDependencies } from '../services/dependencies.js';
+import type { Instruments } from '../services/instruments.js';
+import { createLog, type Log } from './logger.js';
 
-export type Log = (message: string, error?: unknown) => void;
+export type { Log } from './logger.js';
 
-export const log: Log = (message, error) => {
-  if (error === undefined) console.log(message);
-  else console.error(message, error);
-};
+/** Metrics for every report, and a line for each run and meeting (with the request id). */
+function observed(instruments: Instruments, log: Log): Instruments {
+  return {
+    syncRunFinished(run) {
+      instruments.syncRunFinished(run);
+      log.event('Calendar sync run finished', run);
+    },
+    feedFetched(status, bodyBytes) {
+      instruments.feedFetched(status, bodyBytes);
+      log.debug('Feed downloaded', { status, bodyBytes });
+    },
+    meetingOpened(meeting) {
+      instruments.meetingOpened(meeting);
+      log.event('Meeting opened', meeting);
+    },
+    meetingEnded(meeting) {
+      instruments.meetingEnded(meeting);
+      log.event('Meeting ended', meeting);
+    },
+  };
+}
 
 export type Runtime = {
   config: Config;
@@ -46,7 +65,7 @@ export function openDatabaseFromConfig(config: Config): Promise<Database> {
 }
 
 /** 'ok' or 'unavailable': /ready is public, so the driver's own words (hosts, ports) go to the log. */
-async function probe(engine: string, check: () => Promise<unknown>): Promise<string> {
+async function probe(log: Log, engine: string, check: () => Promise<unknown>): Promise<string> {
   try {
     await check();
     return 'ok';
@@ -76,6 +95,7 @@ export async function openRuntime(
     // The embedded database is this process's own: bring it to the current schema.
     await database.migrate();
   }
+  const log = createLog({ level: config.LOG_LEVEL });
   const metrics = createProcessMetrics();
   let events: EventBus;
   let jobs: JobQueue;
@@ -108,7 +128,7 @@ export async function openRuntime(
     locks,
     rateLimits,
     feedReader,
-    instruments: metrics.instruments,
+    instruments: observed(metrics.instruments, log),
     now: () => new Date(),
     config,
   };
@@ -120,9 +140,9 @@ export async function openRuntime(
     metrics,
     async checkReadiness() {
       const checks: Record<string, string> = {
-        database: await probe('database', () => database.ping()),
+        database: await probe(log, 'database', () => database.ping()),
       };
-      if (pingRedis !== undefined) checks.redis = await probe('redis', pingRedis);
+      if (pingRedis !== undefined) checks.redis = await probe(log, 'redis', pingRedis);
       return checks;
     },
     async close() {

@@ -22,7 +22,7 @@ import { createRedisRateLimits } from '../../src/engines/rate-limits/redis.js';
 import type { RedisEngineOptions } from '../../src/engines/redis-connection.js';
 import { createProcessMetrics } from '../../src/http/metrics.js';
 import { startApiRole } from '../../src/processes/api-role.js';
-import { openRuntime, type Runtime } from '../../src/processes/runtime.js';
+import { openRuntime, type Log, type Runtime } from '../../src/processes/runtime.js';
 import { startWorkerRole } from '../../src/processes/worker-role.js';
 import type { ServiceDependencies } from '../../src/services/dependencies.js';
 import { graphqlClient, type Gql } from './api-client.js';
@@ -140,10 +140,12 @@ export type InProcessApiOptions = {
 export async function startInProcessApi(options: InProcessApiOptions): Promise<InProcessApi> {
   const config = parseConfig(testEnvironment(options.environment));
   const logged: string[] = [];
-  const log = (message: string, error?: unknown) => {
+  const record = (message: string, error?: unknown) => {
     const detail = error instanceof Error ? error.message : JSON.stringify(error);
     logged.push(error === undefined ? message : `${message}: ${detail}`);
   };
+  // Run and meeting lines come from the process's own instruments, which this API does not use.
+  const log: Log = Object.assign(record, { event: () => undefined, debug: () => undefined });
   const { database, engines } = options;
   const feedReader =
     options.feedReader ??

@@ -260,7 +260,12 @@ export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): P
             errorMessage: 'The calendar feed of this room is not set or is turned off',
           })
         ) {
-          deps.instruments.syncRunFinished('SKIPPED', 0);
+          deps.instruments.syncRunFinished({
+            runId: run.id,
+            roomId: room.id,
+            outcome: 'SKIPPED',
+            durationSeconds: 0,
+          });
         }
         continue;
       }
@@ -283,10 +288,12 @@ export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): P
           errorMessage: 'Another sync of this room was running',
         });
       }
-      deps.instruments.syncRunFinished(
-        outcome.acquired ? outcome.result : 'SKIPPED',
-        (performance.now() - startedAtMs) / 1000,
-      );
+      deps.instruments.syncRunFinished({
+        runId: run.id,
+        roomId: room.id,
+        outcome: outcome.acquired ? outcome.result : 'SKIPPED',
+        durationSeconds: (performance.now() - startedAtMs) / 1000,
+      });
       await pruneRuns(deps.prisma, room.id);
     } catch (error) {
       deps.log(`Calendar sync run ${run.id} failed unexpectedly`, error);

@@ -74,7 +74,7 @@ export async function endMeetingIf(
     return transaction.meeting.findUniqueOrThrow({ where: { id: meetingId } });
   }, transactionOptions);
   if (ended !== null) {
-    deps.instruments.meetingEnded(reason);
+    deps.instruments.meetingEnded({ meetingId: ended.id, roomId: ended.roomId, reason });
     await publishMeetingEvent(deps.events, 'meeting.ended', ended);
   }
   return ended;
