@@ -155,10 +155,20 @@ export function createProcessMetrics(): ProcessMetrics {
         registry,
         // Served by our own /metrics with everything else.
         endpoint: false,
+        // Operations, their duration and their errors; the plugin's other series are off.
         metrics: {
           graphql_envelop_request: true,
           graphql_envelop_request_duration: true,
           graphql_envelop_error_result: true,
+          graphql_envelop_request_time_summary: false,
+          graphql_envelop_phase_parse: false,
+          graphql_envelop_phase_validate: false,
+          graphql_envelop_phase_context: false,
+          graphql_envelop_phase_execute: false,
+          graphql_envelop_phase_subscribe: false,
+          graphql_envelop_deprecated_field: false,
+          graphql_envelop_schema_change: false,
+          graphql_yoga_http_duration: false,
         },
       });
     },
