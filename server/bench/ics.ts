@@ -24,6 +24,7 @@ import { createInProcessRateLimits } from '../src/engines/rate-limits/in-process
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { runCalendarSyncs } from '../src/services/calendar-sync/run-sync.js';
 import { findOrCreateActiveRun } from '../src/services/calendar-sync/runs.js';
+import { unobservedInstruments } from '../src/services/instruments.js';
 import { startIcsServer } from '../test/support/ics-server.js';
 
 const NOW = new Date('2026-03-05T12:00:00.000Z');
@@ -273,6 +274,7 @@ async function syncs(feed: string): Promise<SyncFigures> {
     rateLimits: createInProcessRateLimits(),
     // The bench measures large feeds, not the limit.
     feedReader: createFeedReader({ timeoutSeconds: 600 }),
+    instruments: unobservedInstruments,
     now: () => clock,
     config: {
       ...parseConfig({}),

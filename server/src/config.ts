@@ -88,6 +88,14 @@ const environmentSchema = z
       z.string().min(24, 'must be at least 24 characters').optional(),
     ),
     WORKER_CONCURRENCY: integer(4, 1, 64),
+    // pino's levels; lines are JSON on stdout.
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    // A worker process's /health, /ready and /metrics; unset, the worker serves no HTTP.
+    WORKER_HTTP_PORT: optionalString.pipe(
+      z.coerce.number<string | undefined>().int().min(0).max(65535).optional(),
+    ),
     // How many proxies of ours stand in front of the API (Caddy in docker-compose.yml: 1). Only
     // the X-Forwarded-For entries they appended are believed; 0 takes the socket's address.
     TRUSTED_PROXY_HOPS: integer(0, 0, 10),

@@ -173,7 +173,7 @@ function startEmbedded(): Promise<LobbyStack> {
         LOBBY_DATA_DIR: dataDirectory,
         DEV_SIGN_IN: 'true',
       },
-      readyLine: /Lobby is running: (\S+)/,
+      readyLine: /Lobby is running: ([^\s"]+)/,
     });
     cleanups.push(() => server.stop());
     const displayName = 'Browser Manager';

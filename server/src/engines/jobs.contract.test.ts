@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { engineCases, eventually } from '../../test/support/redis.js';
 import type { JobHandler } from './jobs.js';
 import { createBullmqJobQueue } from './jobs/bullmq.js';
@@ -316,4 +316,51 @@ describe.each(cases)('jobs on $engine', (engineCase) => {
       expect(runs.slice(runs.indexOf('second'))).not.toContain('first');
     });
   }
+});
+
+/** Failed attempts as the queues report them to metrics: `queue/job/retry|final`. */
+const reportedFailures: string[] = [];
+const reportFailure = (queue: string, jobName: string, willRetry: boolean) => {
+  reportedFailures.push(`${queue}/${jobName}/${willRetry ? 'retry' : 'final'}`);
+};
+const reportingCases = engineCases({
+  inProcess: (log) => createInProcessJobQueue({ log, onJobFailed: reportFailure }),
+  redis: (options) => createBullmqJobQueue({ ...options, onJobFailed: reportFailure }),
+});
+
+describe.each(reportingCases)('job metrics on $engine', (engineCase) => {
+  afterEach(async () => {
+    await engineCase.cleanup();
+    reportedFailures.length = 0;
+  });
+
+  it('reports each failed attempt with its queue, its job and whether a retry follows', async () => {
+    const queue = engineCase.space().open();
+    await queue.work({ broken: () => Promise.reject(new Error('always')) }, { concurrency: 1 });
+    await queue.enqueue('broken', {}, { attempts: 2, backoffMs: 10 });
+    await eventually(() => {
+      expect(reportedFailures).toEqual(['jobs/broken/retry', 'jobs/broken/final']);
+    });
+    await queue.enqueue('unheard-of', {}, { attempts: 3, backoffMs: 10 });
+    await eventually(() => {
+      expect(reportedFailures).toHaveLength(3);
+    });
+    expect(reportedFailures[2]).toBe('jobs/unheard-of/final');
+  });
+
+  it('counts its jobs by state: waiting, delayed and running', async () => {
+    const queue = engineCase.space().open();
+    expect(queue.name).toBe('jobs');
+    await queue.enqueue('hold', 'first');
+    await queue.enqueue('hold', 'second');
+    await queue.enqueue('hold', 'later', { delayMs: 60_000 });
+    expect(await queue.counts()).toEqual({ waiting: 2, delayed: 1, active: 0 });
+
+    const release = gate();
+    await queue.work({ hold: () => release.opened }, { concurrency: 1 });
+    await vi.waitFor(async () => {
+      expect(await queue.counts()).toEqual({ waiting: 1, delayed: 1, active: 1 });
+    });
+    release.open();
+  });
 });

@@ -13,6 +13,12 @@ export type JobOptions = {
   backoffMs?: number;
 };
 
+/** Jobs in the queue by state, across every process that shares it (the queue's depth). */
+export type JobCounts = { waiting: number; delayed: number; active: number };
+
+/** Told of every failed attempt (metrics): its queue, the job's name and whether it will be retried. */
+export type JobFailureListener = (queue: string, jobName: string, willRetry: boolean) => void;
+
 export type JobHandler = (data: unknown, context: { attempt: number }) => Promise<void>;
 
 export type JobQueue = {
@@ -30,6 +36,9 @@ export type JobQueue = {
    * queue. A job whose name has no handler fails at once, logged, without retries.
    */
   work(handlers: Record<string, JobHandler>, options: { concurrency: number }): Promise<void>;
+  /** The queue's name, as metrics label it. */
+  readonly name: string;
+  counts(): Promise<JobCounts>;
   /** Stops taking jobs, waits for running ones, releases connections. */
   close(): Promise<void>;
 };

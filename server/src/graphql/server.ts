@@ -16,6 +16,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import { isEngineUnavailable } from '../engines/unavailable.js';
 import { clientAddress } from '../http/client-address.js';
+import { withRequestId } from '../processes/logger.js';
 import {
   AuthenticationError,
   type Authenticate,
@@ -55,6 +56,8 @@ export type GraphqlServerOptions = {
   /** Browser origins that may call the API (PUBLIC_BASE_URL's and CORS_ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[];
   log: Log;
+  /** Records each operation's duration and errors (GET /metrics). */
+  operationMetrics: Plugin;
 };
 
 /** Depth, alias and token limits: generous for the client, fatal to abuse. */
@@ -160,6 +163,7 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
     },
     maskedErrors: { isDev: !production, maskError: maskUnexpectedErrors },
     plugins: [
+      options.operationMetrics,
       jsonBodiesOnly,
       // A validation rule, so it holds for WebSocket operations too (they share this envelop).
       ...(options.introspection ? [] : [useDisableIntrospection()]),
@@ -224,8 +228,9 @@ export function attachWebSocketGraphql(
   };
   return useServer(
     {
-      execute: (args) => envelopeOf(args.contextValue).execute(args),
-      subscribe: (args) => envelopeOf(args.contextValue).subscribe(args),
+      // Each operation is a request of its own in the logs.
+      execute: (args) => withRequestId(() => envelopeOf(args.contextValue).execute(args)),
+      subscribe: (args) => withRequestId(() => envelopeOf(args.contextValue).subscribe(args)),
       // graphql-ws closes the socket with 4403 Forbidden when onConnect returns false.
       onConnect: (context) => {
         const authorization = context.connectionParams?.authorization;

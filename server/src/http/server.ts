@@ -1,5 +1,5 @@
 // One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready, the client, and
-// /metrics unless it has a port of its own (METRICS_PORT).
+// /metrics unless it has a port of its own (METRICS_PORT); and a worker's own small server.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { WEBSOCKET_MAX_PAYLOAD_BYTES, type GraphqlServer } from '../graphql/server.js';
+import { withRequestId } from '../processes/logger.js';
 import type { Log } from '../processes/runtime.js';
 import type { Metrics } from './metrics.js';
 
@@ -119,11 +120,13 @@ function createGuardedServer(
   log: Log,
 ): Server {
   const server = createServer((request, response) => {
-    handleRequest(request, response).catch((error: unknown) => {
-      log(`HTTP ${request.method ?? '?'} request failed`, error);
-      if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });
-      else response.destroy();
-    });
+    void withRequestId(() =>
+      handleRequest(request, response).catch((error: unknown) => {
+        log(`HTTP ${request.method ?? '?'} request failed`, error);
+        if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });
+        else response.destroy();
+      }),
+    );
   });
   server.on('clientError', (error, socket) => {
     const status =
@@ -179,6 +182,45 @@ async function serveMetrics(
   response.end(text);
 }
 
+type OperationsOptions = { checkReadiness: ReadinessCheck; metrics: MetricsEndpoint | null };
+
+/** Answers /health, /ready and /metrics; false for any other path. */
+async function serveOperations(
+  pathname: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  { checkReadiness, metrics }: OperationsOptions,
+): Promise<boolean> {
+  if (pathname === '/health') {
+    sendJson(response, 200, { status: 'ok' });
+    return true;
+  }
+  if (pathname === '/ready') {
+    const checks = await checkReadiness();
+    const ready = Object.values(checks).every((state) => state === 'ok');
+    sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+    return true;
+  }
+  if (pathname === '/metrics') {
+    // With METRICS_PORT, metrics are not on this port at all (not even the client's fallback).
+    if (metrics === null) sendJson(response, 404, { error: 'Not found' });
+    else await serveMetrics(metrics, request, response);
+    return true;
+  }
+  return false;
+}
+
+/** WORKER_HTTP_PORT: a worker's /health, /ready and /metrics, where syncs and jobs run. */
+export function createWorkerHttpServer(options: OperationsOptions & { log: Log }): Server {
+  return createGuardedServer(async (request, response) => {
+    setSecurityHeaders(response, apiContentSecurityPolicy);
+    const pathname = requestPathname(request);
+    if (pathname === undefined || !(await serveOperations(pathname, request, response, options))) {
+      sendJson(response, 404, { error: 'Not found' });
+    }
+  }, options.log);
+}
+
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { yoga, checkReadiness, clientDirectory, metrics, log } = options;
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -188,22 +230,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       sendJson(response, 400, { error: 'Bad request target' });
       return;
     }
-    if (pathname === '/health') {
-      sendJson(response, 200, { status: 'ok' });
-      return;
-    }
-    if (pathname === '/ready') {
-      const checks = await checkReadiness();
-      const ready = Object.values(checks).every((state) => state === 'ok');
-      sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
-      return;
-    }
-    if (pathname === '/metrics') {
-      // With METRICS_PORT, metrics are not on this port at all (not even the client's fallback).
-      if (metrics === null) sendJson(response, 404, { error: 'Not found' });
-      else await serveMetrics(metrics, request, response);
-      return;
-    }
+    if (await serveOperations(pathname, request, response, { checkReadiness, metrics })) return;
     if (pathname.startsWith(yoga.graphqlEndpoint) || clientDirectory === undefined) {
       if (options.graphiql && asksForGraphiql(request)) {
         setSecurityHeaders(response, graphiqlContentSecurityPolicy);

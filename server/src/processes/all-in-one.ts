@@ -56,16 +56,14 @@ const api = await startApiRole(runtime, {
   issueDevelopmentToken: secret === undefined ? null : developmentTokenIssuer(secret),
 });
 if (demoCalendar !== null) await seedDemoRoom(runtime, demoCalendar.url);
-runtime.log(
-  [
-    `Lobby is running: ${config.PUBLIC_BASE_URL}`,
-    config.DEV_SIGN_IN ? `Development sign-in is on (listening on ${config.HOST} only)` : '',
-    demoCalendar === null ? '' : `Demo room: ${config.PUBLIC_BASE_URL}/demo`,
-    embedded ? `Embedded database in ${path.resolve(config.LOBBY_DATA_DIR)}` : '',
-  ]
-    .filter((line) => line !== '')
-    .join('\n'),
-);
+for (const line of [
+  `Lobby is running: ${config.PUBLIC_BASE_URL}`,
+  config.DEV_SIGN_IN ? `Development sign-in is on (listening on ${config.HOST} only)` : '',
+  demoCalendar === null ? '' : `Demo room: ${config.PUBLIC_BASE_URL}/demo`,
+  embedded ? `Embedded database in ${path.resolve(config.LOBBY_DATA_DIR)}` : '',
+]) {
+  if (line !== '') runtime.log(line);
+}
 closeOnSignals(async () => {
   await api.close();
   demoCalendar?.server.close();

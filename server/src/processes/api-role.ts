@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { createRoomLobbies } from '../services/lobby/room-lobbies.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
-import { createMetrics } from '../http/metrics.js';
 import {
   closeServer,
   createHttpServer,
@@ -43,7 +42,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): Promise<ApiRole> {
-  const { config, deps, log } = runtime;
+  const { config, deps, log, metrics } = runtime;
   const authenticate = createAuthenticator(deps.prisma, {
     jwtSecret: config.AUTH_JWT_SECRET,
     jwksUrl: config.AUTH_JWKS_URL,
@@ -59,6 +58,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     now: deps.now,
     log,
   });
+  metrics.observeRoomLobbies(roomLobbies);
   const credentialWatch = await createCredentialWatch(deps.events);
   const createContext = ({ viewer, lifetime }: Authenticated, clientAddress: string) => ({
     viewer,
@@ -79,18 +79,20 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     credentialWatch,
     log,
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+    operationMetrics: metrics.graphqlPlugin(),
   });
-  const metrics = { metrics: createMetrics(roomLobbies), token: config.METRICS_TOKEN };
+  const metricsEndpoint = { metrics, token: config.METRICS_TOKEN };
   const metricsServer =
-    config.METRICS_PORT === undefined ? null : createMetricsServer(metrics, log);
+    config.METRICS_PORT === undefined ? null : createMetricsServer(metricsEndpoint, log);
   const http = createHttpServer({
     yoga,
     checkReadiness: () => runtime.checkReadiness(),
-    metrics: metricsServer === null ? metrics : null,
+    metrics: metricsServer === null ? metricsEndpoint : null,
     graphiql: config.GRAPHQL_INTROSPECTION,
     clientDirectory: existsSync(path.join(clientDist, 'index.html')) ? clientDist : undefined,
     log,
   });
+  metrics.observeWebSockets(http.webSockets);
   const webSocketGraphql = attachWebSocketGraphql(http.webSockets, yoga, {
     schema,
     authenticate,

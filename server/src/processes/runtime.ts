@@ -17,20 +17,42 @@ import type { RateLimits } from '../engines/rate-limits.js';
 import { createInProcessRateLimits } from '../engines/rate-limits/in-process.js';
 import { createRedisRateLimits } from '../engines/rate-limits/redis.js';
 import { closeRedisConnection, openRedisConnection } from '../engines/redis-connection.js';
+import { createProcessMetrics, type ProcessMetrics } from '../http/metrics.js';
 import type { ServiceDependencies } from '../services/dependencies.js';
+import type { Instruments } from '../services/instruments.js';
+import { createLog, type Log } from './logger.js';
 
-export type Log = (message: string, error?: unknown) => void;
+export type { Log } from './logger.js';
 
-export const log: Log = (message, error) => {
-  if (error === undefined) console.log(message);
-  else console.error(message, error);
-};
+/** Metrics for every report, and a line for each run and meeting (with the request id). */
+function observed(instruments: Instruments, log: Log): Instruments {
+  return {
+    syncRunFinished(run) {
+      instruments.syncRunFinished(run);
+      log.event('Calendar sync run finished', run);
+    },
+    feedFetched(status, bodyBytes) {
+      instruments.feedFetched(status, bodyBytes);
+      log.debug('Feed downloaded', { status, bodyBytes });
+    },
+    meetingOpened(meeting) {
+      instruments.meetingOpened(meeting);
+      log.event('Meeting opened', meeting);
+    },
+    meetingEnded(meeting) {
+      instruments.meetingEnded(meeting);
+      log.event('Meeting ended', meeting);
+    },
+  };
+}
 
 export type Runtime = {
   config: Config;
   database: Database;
   deps: ServiceDependencies;
   log: Log;
+  /** This process's Prometheus registry: services, jobs, and the API's figures where it serves. */
+  metrics: ProcessMetrics;
   /** Each engine with 'ok' or 'unavailable' (GET /ready). */
   checkReadiness(): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -43,7 +65,7 @@ export function openDatabaseFromConfig(config: Config): Promise<Database> {
 }
 
 /** 'ok' or 'unavailable': /ready is public, so the driver's own words (hosts, ports) go to the log. */
-async function probe(engine: string, check: () => Promise<unknown>): Promise<string> {
+async function probe(log: Log, engine: string, check: () => Promise<unknown>): Promise<string> {
   try {
     await check();
     return 'ok';
@@ -73,6 +95,8 @@ export async function openRuntime(
     // The embedded database is this process's own: bring it to the current schema.
     await database.migrate();
   }
+  const log = createLog({ level: config.LOG_LEVEL });
+  const metrics = createProcessMetrics();
   let events: EventBus;
   let jobs: JobQueue;
   let locks: Locks;
@@ -81,13 +105,13 @@ export async function openRuntime(
   let closeRedis: () => Promise<void> = () => Promise.resolve();
   if (config.REDIS_URL === undefined) {
     events = createInProcessEventBus({ log });
-    jobs = createInProcessJobQueue({ log });
+    jobs = createInProcessJobQueue({ log, onJobFailed: metrics.onJobFailed });
     locks = createInProcessLocks();
     rateLimits = createInProcessRateLimits();
   } else {
     const redisOptions = { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, log };
     events = createRedisEventBus(redisOptions);
-    jobs = createBullmqJobQueue(redisOptions);
+    jobs = createBullmqJobQueue({ ...redisOptions, onJobFailed: metrics.onJobFailed });
     locks = createRedisLocks(redisOptions);
     // Shared: every API process counts against the same windows.
     rateLimits = createRedisRateLimits(redisOptions);
@@ -95,6 +119,7 @@ export async function openRuntime(
     pingRedis = () => readinessConnection.ping();
     closeRedis = () => closeRedisConnection(readinessConnection);
   }
+  metrics.observeJobQueue(jobs);
   const feedReader = createFeedReader({ timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS });
   const deps: ServiceDependencies = {
     prisma: database.prisma,
@@ -103,6 +128,7 @@ export async function openRuntime(
     locks,
     rateLimits,
     feedReader,
+    instruments: observed(metrics.instruments, log),
     now: () => new Date(),
     config,
   };
@@ -111,11 +137,12 @@ export async function openRuntime(
     database,
     deps,
     log,
+    metrics,
     async checkReadiness() {
       const checks: Record<string, string> = {
-        database: await probe('database', () => database.ping()),
+        database: await probe(log, 'database', () => database.ping()),
       };
-      if (pingRedis !== undefined) checks.redis = await probe('redis', pingRedis);
+      if (pingRedis !== undefined) checks.redis = await probe(log, 'redis', pingRedis);
       return checks;
     },
     async close() {

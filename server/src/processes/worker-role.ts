@@ -1,4 +1,5 @@
 // The worker's part of a process: job handlers and repeating schedules for sync and meetings.
+import type { JobHandler } from '../engines/jobs.js';
 import {
   calendarSyncJobHandlers,
   scheduleCalendarSyncPasses,
@@ -8,7 +9,18 @@ import {
   reconcileRoomMeetings,
   scheduleMeetingSweeps,
 } from '../services/meetings/index.js';
+import { withRequestId } from './logger.js';
 import type { Runtime } from './runtime.js';
+
+/** Each job runs as a request of its own: the lines of its sync runs and meetings share its id. */
+function withRequestIds(handlers: Record<string, JobHandler>): Record<string, JobHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (data, context) => withRequestId(() => handler(data, context)),
+    ]),
+  );
+}
 
 export async function startWorkerRole(runtime: Runtime): Promise<void> {
   const { deps, log, config } = runtime;
@@ -19,7 +31,7 @@ export async function startWorkerRole(runtime: Runtime): Promise<void> {
     afterEventsChanged: (roomId: string) => reconcileRoomMeetings(deps, roomId),
   };
   await deps.jobs.work(
-    { ...calendarSyncJobHandlers(syncDeps), ...meetingJobHandlers(deps) },
+    withRequestIds({ ...calendarSyncJobHandlers(syncDeps), ...meetingJobHandlers(deps) }),
     { concurrency: config.WORKER_CONCURRENCY },
   );
   await scheduleCalendarSyncPasses(deps.jobs);

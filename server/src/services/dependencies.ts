@@ -6,6 +6,7 @@ import type { JobQueue } from '../engines/jobs.js';
 import type { Locks } from '../engines/locks.js';
 import type { RateLimits } from '../engines/rate-limits.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Instruments } from './instruments.js';
 import type { RateLimitSettings } from './rate-limits.js';
 
 export type ServiceDependencies = {
@@ -16,6 +17,8 @@ export type ServiceDependencies = {
   rateLimits: RateLimits;
   /** Reads feed text off the main thread, within a wall-clock limit. */
   feedReader: FeedReader;
+  /** Counts and timings for operators (metrics); services never see the metrics library. */
+  instruments: Instruments;
   /** The current time; tests of pure timing rules pass their own. */
   now: () => Date;
   config: Pick<

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dataOf, graphqlClient } from '../support/api-client.js';
 import { anyString } from '../support/api-matchers.js';
 import { startLobbyProcess, type LobbyProcess } from '../support/api-server.js';
@@ -51,7 +51,7 @@ describe('development sign-in (all-in-one process)', { timeout: 120_000 }, () =>
     const started = await startLobbyProcess({
       script: 'all-in-one.ts',
       environment: { NODE_ENV: 'test', LOBBY_DATA_DIR: dataDirectory, ...environment },
-      readyLine: /Lobby is running: (\S+)/,
+      readyLine: /Lobby is running: ([^\s"]+)/,
     });
     cleanups.push(() => started.stop());
     return started;
@@ -85,7 +85,12 @@ describe('development sign-in (all-in-one process)', { timeout: 120_000 }, () =>
       PORT: String(port),
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     });
-    expect(started.output).toContain('Development sign-in is on (listening on 127.0.0.1 only)');
+    // A JSON line, written right after the ready line.
+    await vi.waitFor(() => {
+      expect(started.output.join('\n')).toContain(
+        '"msg":"Development sign-in is on (listening on 127.0.0.1 only)"',
+      );
+    });
     const gql = graphqlClient(`http://127.0.0.1:${port}/graphql`);
     const signedIn = await gql(signIn, { displayName: 'Dev' });
     expect(dataOf(signedIn)).toEqual({

@@ -29,7 +29,7 @@ describe('logging of errors callers cause', { timeout: 120_000 }, () => {
         PORT: String(port),
         LOBBY_DATA_DIR: dataDirectory,
       },
-      readyLine: /Lobby is running: (\S+)/,
+      readyLine: /Lobby is running: ([^\s"]+)/,
     });
     const closed = once(lobby.child, 'close');
     try {

@@ -20,8 +20,9 @@ import type { RateLimits } from '../../src/engines/rate-limits.js';
 import { createInProcessRateLimits } from '../../src/engines/rate-limits/in-process.js';
 import { createRedisRateLimits } from '../../src/engines/rate-limits/redis.js';
 import type { RedisEngineOptions } from '../../src/engines/redis-connection.js';
+import { createProcessMetrics } from '../../src/http/metrics.js';
 import { startApiRole } from '../../src/processes/api-role.js';
-import { openRuntime, type Runtime } from '../../src/processes/runtime.js';
+import { openRuntime, type Log, type Runtime } from '../../src/processes/runtime.js';
 import { startWorkerRole } from '../../src/processes/worker-role.js';
 import type { ServiceDependencies } from '../../src/services/dependencies.js';
 import { graphqlClient, type Gql } from './api-client.js';
@@ -139,14 +140,18 @@ export type InProcessApiOptions = {
 export async function startInProcessApi(options: InProcessApiOptions): Promise<InProcessApi> {
   const config = parseConfig(testEnvironment(options.environment));
   const logged: string[] = [];
-  const log = (message: string, error?: unknown) => {
+  const record = (message: string, error?: unknown) => {
     const detail = error instanceof Error ? error.message : JSON.stringify(error);
     logged.push(error === undefined ? message : `${message}: ${detail}`);
   };
+  // Run and meeting lines come from the process's own instruments, which this API does not use.
+  const log: Log = Object.assign(record, { event: () => undefined, debug: () => undefined });
   const { database, engines } = options;
   const feedReader =
     options.feedReader ??
     createFeedReader({ timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS });
+  const metrics = createProcessMetrics();
+  metrics.observeJobQueue(engines.jobs);
   const deps: ServiceDependencies = {
     prisma: database.prisma,
     events: engines.events,
@@ -154,6 +159,7 @@ export async function startInProcessApi(options: InProcessApiOptions): Promise<I
     locks: engines.locks,
     rateLimits: engines.rateLimits,
     feedReader,
+    instruments: metrics.instruments,
     now: () => new Date(),
     config,
   };
@@ -162,6 +168,7 @@ export async function startInProcessApi(options: InProcessApiOptions): Promise<I
     database,
     deps,
     log,
+    metrics,
     checkReadiness: () => Promise.resolve({ database: 'ok' }),
     close: () => Promise.resolve(),
   };

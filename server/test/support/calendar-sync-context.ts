@@ -13,6 +13,7 @@ import type {
   Room,
 } from '../../src/generated/prisma/client.js';
 import type { ServiceDependencies } from '../../src/services/dependencies.js';
+import { unobservedInstruments } from '../../src/services/instruments.js';
 import { parseConfig } from '../../src/config.js';
 import { runCalendarSyncs } from '../../src/services/calendar-sync/run-sync.js';
 import { findOrCreateActiveRun } from '../../src/services/calendar-sync/runs.js';
@@ -51,6 +52,7 @@ export function syncDependencies(
     locks: engines.locks,
     rateLimits: engines.rateLimits,
     feedReader,
+    instruments: unobservedInstruments,
     now,
     config: {
       ...parseConfig({}),

@@ -18,6 +18,7 @@ import { createRedisRateLimits } from '../../src/engines/rate-limits/redis.js';
 import type { RedisEngineOptions } from '../../src/engines/redis-connection.js';
 import type { PrismaClient, Room } from '../../src/generated/prisma/client.js';
 import type { ServiceDependencies } from '../../src/services/dependencies.js';
+import { unobservedInstruments } from '../../src/services/instruments.js';
 import { engineCases, type EngineCase } from './redis.js';
 
 export const MS_PER_MINUTE = 60_000;
@@ -107,6 +108,7 @@ export function meetingDependencies(
     rateLimits: engines.rateLimits,
     // Meetings never read feeds: a reader that starts no thread until asked.
     feedReader: createFeedReader({ timeoutSeconds: 10 }),
+    instruments: unobservedInstruments,
     now,
     config: meetingTestConfig,
   };

@@ -120,6 +120,7 @@ describe('safeFetch', () => {
 
     expect(result).toEqual({
       kind: 'fetched',
+      status: 200,
       body: Buffer.from(FEED),
       etag: '"v1"',
       lastModified: 'Tue, 24 Nov 2026 08:00:00 GMT',

@@ -74,6 +74,8 @@ export type SafeFetchOptions = {
 export type SafeFetchResult =
   | {
       kind: 'fetched';
+      /** The final answer's status (2xx). */
+      status: number;
       body: Buffer;
       etag: string | null;
       lastModified: string | null;
@@ -345,6 +347,7 @@ async function readResponse(
   finalUrl.hash = '';
   return {
     kind: 'fetched',
+    status,
     body,
     etag: response.headers.etag ?? null,
     lastModified: response.headers['last-modified'] ?? null,

@@ -1,6 +1,6 @@
 // BullMQ jobs on Redis: one queue, `<prefix>:jobs`, whose jobs every working process shares.
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { JobQueue } from '../jobs.js';
+import type { JobFailureListener, JobQueue } from '../jobs.js';
 import {
   closeRedisConnection,
   openRedisConnection,
@@ -11,11 +11,10 @@ import {
   findHandler,
   jobDefaults,
   jobFailureMessage,
+  jobQueueName,
   noHandlerMessage,
   scheduledRunAttempts,
 } from './in-process.js';
-
-const queueName = 'jobs';
 
 /**
  * Finished jobs are deleted, so their id is free again: a job id de-duplicates only while the job
@@ -30,14 +29,17 @@ const bullmqId = (id: string) => `id-${encodeURIComponent(id)}`;
 const defaultReassertSchedulesEveryMs = 60_000;
 const reassertRetryDelayMs = 1_000;
 
-export type BullmqJobQueueOptions = RedisEngineOptions & { reassertSchedulesEveryMs?: number };
+export type BullmqJobQueueOptions = RedisEngineOptions & {
+  reassertSchedulesEveryMs?: number;
+  onJobFailed?: JobFailureListener;
+};
 
 export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
   // The queue fails fast (requests enqueue); the worker's connection waits for Redis to come back.
   const queueConnection = openRedisConnection(options, 'queue');
   const workerConnection = openRedisConnection(options, 'bullmq');
   const prefix = redisPrefix(options);
-  const queue = new Queue<unknown>(queueName, { connection: queueConnection, prefix });
+  const queue = new Queue<unknown>(jobQueueName, { connection: queueConnection, prefix });
   queue.on('error', (error) => {
     options.log('BullMQ queue error', error);
   });
@@ -79,6 +81,18 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
   reassertTimer.unref();
 
   return {
+    name: jobQueueName,
+
+    async counts() {
+      // Prioritized jobs wait too; BullMQ keeps them in a list of their own.
+      const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+      return {
+        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+        delayed: counts.delayed ?? 0,
+        active: counts.active ?? 0,
+      };
+    },
+
     async enqueue(name, data, jobOptions = {}) {
       await queue.add(name, data, {
         ...(jobOptions.jobId === undefined ? {} : { jobId: bullmqId(jobOptions.jobId) }),
@@ -111,7 +125,7 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
         throw new Error('This job queue is already working');
       }
       worker = new Worker<unknown, void>(
-        queueName,
+        jobQueueName,
         async (job) => {
           const handler = findHandler(handlers, job.name);
           if (handler === undefined) {
@@ -127,7 +141,9 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
         const willRetry =
           !(error instanceof UnrecoverableError) &&
           attempt < (job?.opts.attempts ?? jobDefaults.attempts);
-        options.log(jobFailureMessage(job?.name ?? '(unknown)', attempt, willRetry), error);
+        const jobName = job?.name ?? '(unknown)';
+        options.log(jobFailureMessage(jobName, attempt, willRetry), error);
+        options.onJobFailed?.(jobQueueName, jobName, willRetry);
       });
       worker.on('error', (error) => {
         options.log('BullMQ worker error', error);

@@ -1,6 +1,6 @@
 // In-process jobs on timers, for the single-process mode, with the rules the BullMQ queue shares.
 // Jobs live in memory: those not started when the queue closes are dropped.
-import type { JobHandler, JobOptions, JobQueue } from '../jobs.js';
+import type { JobFailureListener, JobHandler, JobOptions, JobQueue } from '../jobs.js';
 
 type ErrorLog = (message: string, error: unknown) => void;
 
@@ -10,6 +10,11 @@ export const jobDefaults = { attempts: 3, backoffMs: 1000 } satisfies Required<
 
 /** A failed scheduled run is not retried: the schedule's next run is its retry. */
 export const scheduledRunAttempts = 1;
+
+/** Every process has one queue of jobs, in Redis or in memory. */
+export const jobQueueName = 'jobs';
+
+export type JobQueueOptions = { log: ErrorLog; onJobFailed?: JobFailureListener };
 
 export const noHandlerMessage = (name: string) => `No handler for job "${name}"`;
 
@@ -43,7 +48,7 @@ type Schedule = {
   timer: NodeJS.Timeout;
 };
 
-export function createInProcessJobQueue(options: { log: ErrorLog }): JobQueue {
+export function createInProcessJobQueue(options: JobQueueOptions): JobQueue {
   const waiting: PendingJob[] = [];
   const reservations = new Set<string>();
   const delayTimers = new Set<NodeJS.Timeout>();
@@ -97,6 +102,7 @@ export function createInProcessJobQueue(options: { log: ErrorLog }): JobQueue {
           jobFailureMessage(job.name, job.attempt, false),
           new Error(noHandlerMessage(job.name)),
         );
+        options.onJobFailed?.(jobQueueName, job.name, false);
         finish(job);
         return;
       }
@@ -106,6 +112,7 @@ export function createInProcessJobQueue(options: { log: ErrorLog }): JobQueue {
     } catch (error) {
       const willRetry = job.attempt < job.attempts;
       options.log(jobFailureMessage(job.name, job.attempt, willRetry), error);
+      options.onJobFailed?.(jobQueueName, job.name, willRetry);
       if (willRetry) {
         add({ ...job, attempt: job.attempt + 1 }, retryDelayMs(job.backoffMs, job.attempt));
       } else {
@@ -155,6 +162,16 @@ export function createInProcessJobQueue(options: { log: ErrorLog }): JobQueue {
   };
 
   return {
+    name: jobQueueName,
+
+    counts() {
+      return Promise.resolve({
+        waiting: waiting.length,
+        delayed: delayTimers.size,
+        active: running,
+      });
+    },
+
     enqueue(name, data, jobOptions = {}) {
       if (closing !== undefined) {
         return closedError();

@@ -33,7 +33,7 @@ function checkInterval(minutes: number | null | undefined): void {
 }
 
 export async function setRoomCalendar(
-  deps: Pick<ServiceDependencies, 'prisma' | 'events' | 'jobs' | 'locks' | 'now'>,
+  deps: Pick<ServiceDependencies, 'prisma' | 'events' | 'jobs' | 'locks' | 'now' | 'instruments'>,
   roomId: string,
   input: FeedSettingsInput,
 ): Promise<CalendarFeed> {

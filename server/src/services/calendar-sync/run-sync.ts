@@ -1,7 +1,13 @@
 // Running calendar syncs (the worker's job): one download per feed URL, then, per room and under
 // the room's lock: read, match, diff, write, record the run — a failure changes nothing stored.
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { safeFetch, type SafeFetchResult } from '../../adapters/safe-fetch/index.js';
+import {
+  safeFetch,
+  SafeFetchError,
+  type SafeFetchOptions,
+  type SafeFetchResult,
+} from '../../adapters/safe-fetch/index.js';
 import { diffOccurrences } from '../../domain/calendar/diff.js';
 import { readingInputsHash, readingWindow } from '../../domain/calendar/reading-stability.js';
 import { readRoom } from '../../domain/calendar/room-reading.js';
@@ -14,7 +20,7 @@ import {
 import { syncWindow } from '../../domain/calendar/sync-schedule.js';
 import { roomUrl } from '../../domain/rooms/room-name.js';
 import { withLock } from '../../engines/with-lock.js';
-import type { CalendarSyncRun, Room } from '../../generated/prisma/client.js';
+import type { CalendarSyncRun, CalendarSyncStatus, Room } from '../../generated/prisma/client.js';
 import { lobbyVersion } from '../../version.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { settleOwedMeetings } from './owed-meetings.js';
@@ -41,6 +47,24 @@ type Deps = ServiceDependencies & { afterEventsChanged: AfterEventsChanged; log:
 type Log = (message: string, error?: unknown) => void;
 
 type Download = SafeFetchResult;
+
+/** Downloads a feed and reports the answer's status and size (feed fetch metrics). */
+async function fetchFeed(deps: Deps, url: string, options: SafeFetchOptions): Promise<Download> {
+  try {
+    const download = await safeFetch(url, options);
+    if (download.kind === 'fetched') {
+      deps.instruments.feedFetched(String(download.status), download.body.length);
+    } else {
+      deps.instruments.feedFetched('304', 0);
+    }
+    return download;
+  } catch (error) {
+    if (error instanceof SafeFetchError) {
+      deps.instruments.feedFetched(String(error.httpStatus ?? error.code), 0);
+    }
+    throw error;
+  }
+}
 
 function userAgent(publicBaseUrl: string): string {
   return `Lobby/${lobbyVersion} (calendar sync; +${publicBaseUrl})`;
@@ -189,14 +213,17 @@ async function followCommittedRun(deps: Deps, run: CalendarSyncRun): Promise<voi
     await settleOwedMeetings(deps, run.roomId, run.id);
 }
 
+/** Syncs the room and says how the run ended. */
 async function syncRoom(
   deps: Deps,
   runId: string,
   room: Room & { calendarFeed: FeedState },
   download: () => Promise<Download>,
-): Promise<void> {
+): Promise<CalendarSyncStatus> {
   const committed = await commitRoomSync(deps, runId, room, download);
-  if (committed !== null) await followCommittedRun(deps, committed);
+  if (committed === null) return 'FAILED';
+  await followCommittedRun(deps, committed);
+  return committed.status;
 }
 
 /** The `calendar.sync` job: runs that share a feed URL, downloaded once for all of them. */
@@ -210,7 +237,7 @@ export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): P
     const key = JSON.stringify([feed.url, feed.etag, feed.lastModified]);
     let download = downloads.get(key);
     if (download === undefined) {
-      download = safeFetch(feed.url, {
+      download = fetchFeed(deps, feed.url, {
         userAgent: userAgent(deps.config.PUBLIC_BASE_URL),
         allowedHosts: deps.config.CALENDAR_FETCH_ALLOWED_HOSTS,
         etag: feed.etag,
@@ -226,11 +253,20 @@ export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): P
     // One room's failure never stops the others (DESIGN §8.11).
     try {
       if (feed === null || !feed.enabled) {
-        await updateQueuedRun(deps, run, {
-          status: 'SKIPPED',
-          finishedAt: deps.now(),
-          errorMessage: 'The calendar feed of this room is not set or is turned off',
-        });
+        if (
+          await updateQueuedRun(deps, run, {
+            status: 'SKIPPED',
+            finishedAt: deps.now(),
+            errorMessage: 'The calendar feed of this room is not set or is turned off',
+          })
+        ) {
+          deps.instruments.syncRunFinished({
+            runId: run.id,
+            roomId: room.id,
+            outcome: 'SKIPPED',
+            durationSeconds: 0,
+          });
+        }
         continue;
       }
       // Claimed before the lock: the same run can reach two workers (a re-enqueued job), and only
@@ -238,6 +274,7 @@ export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): P
       if (!(await updateQueuedRun(deps, run, { status: 'RUNNING', startedAt: deps.now() }))) {
         continue;
       }
+      const startedAtMs = performance.now();
       const outcome = await withLock(
         deps.locks,
         `calendar-sync:${room.id}`,
@@ -251,6 +288,12 @@ export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): P
           errorMessage: 'Another sync of this room was running',
         });
       }
+      deps.instruments.syncRunFinished({
+        runId: run.id,
+        roomId: room.id,
+        outcome: outcome.acquired ? outcome.result : 'SKIPPED',
+        durationSeconds: (performance.now() - startedAtMs) / 1000,
+      });
       await pruneRuns(deps.prisma, room.id);
     } catch (error) {
       deps.log(`Calendar sync run ${run.id} failed unexpectedly`, error);

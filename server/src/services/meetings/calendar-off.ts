@@ -14,7 +14,7 @@ import { calendarFeedIsOn } from './precreate.js';
  * got in first keeps the meeting. Returns the meetings this call ended (announced after commit).
  */
 export async function endMeetingsOfCalendarTurnedOff(
-  deps: Pick<ServiceDependencies, 'prisma' | 'events' | 'now'>,
+  deps: Pick<ServiceDependencies, 'prisma' | 'events' | 'now' | 'instruments'>,
   roomId: string,
 ): Promise<Meeting[]> {
   const meetings = await deps.prisma.meeting.findMany({

@@ -49,7 +49,7 @@ function decideFor(candidate: EndingCandidate, now: Date): MeetingEndingDecision
  * meeting, or null when it no longer qualified or does not exist.
  */
 export async function endMeetingIf(
-  deps: Pick<ServiceDependencies, 'prisma' | 'events' | 'now'>,
+  deps: Pick<ServiceDependencies, 'prisma' | 'events' | 'now' | 'instruments'>,
   meetingId: string,
   reason: MeetingEndReason,
   stillTrue: Prisma.MeetingWhereInput,
@@ -74,6 +74,7 @@ export async function endMeetingIf(
     return transaction.meeting.findUniqueOrThrow({ where: { id: meetingId } });
   }, transactionOptions);
   if (ended !== null) {
+    deps.instruments.meetingEnded({ meetingId: ended.id, roomId: ended.roomId, reason });
     await publishMeetingEvent(deps.events, 'meeting.ended', ended);
   }
   return ended;

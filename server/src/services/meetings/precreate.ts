@@ -130,6 +130,11 @@ async function precreate(
   await eachIsolated(
     created,
     async ({ room, ...meeting }) => {
+      deps.instruments.meetingOpened({
+        meetingId: meeting.id,
+        roomId: meeting.roomId,
+        origin: 'calendar',
+      });
       await publishMeetingEvent(deps.events, 'meeting.created', meeting);
       await scheduleMeetingTimers(
         deps.jobs,

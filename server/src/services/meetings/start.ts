@@ -39,6 +39,11 @@ export async function startMeeting(
     return { meeting, room, created: true };
   }, transactionOptions);
   if (started.created) {
+    deps.instruments.meetingOpened({
+      meetingId: started.meeting.id,
+      roomId: started.room.id,
+      origin: 'adhoc',
+    });
     await publishMeetingEvent(deps.events, 'meeting.created', started.meeting);
     await scheduleMeetingTimers(
       deps.jobs,
