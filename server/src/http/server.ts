@@ -1,5 +1,5 @@
-// One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready, /metrics and the
-// client.
+// One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready, /metrics, the
+// video platform's webhooks and the client.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { WEBSOCKET_MAX_PAYLOAD_BYTES, type GraphqlServer } from '../graphql/server.js';
 import type { Log } from '../processes/runtime.js';
 import type { Metrics } from './metrics.js';
+import { VIDEO_WEBHOOK_PATH, type VideoWebhookHandler } from './video-webhook.js';
 
 export type ReadinessCheck = () => Promise<Record<string, string>>;
 
@@ -18,6 +19,8 @@ export type HttpServerOptions = {
   metrics: Metrics;
   /** The built client (client/dist), served with a fallback to index.html for client routes. */
   clientDirectory: string | undefined;
+  /** Presence webhooks of the video platform; undefined when it sends none (Jitsi). */
+  videoWebhook: VideoWebhookHandler | undefined;
   log: Log;
 };
 
@@ -73,7 +76,7 @@ async function serveClient(
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const { yoga, checkReadiness, clientDirectory, metrics, log } = options;
+  const { yoga, checkReadiness, clientDirectory, metrics, videoWebhook, log } = options;
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const pathname = requestPathname(request);
     if (pathname === undefined) {
@@ -94,6 +97,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       const text = await metrics.render();
       response.writeHead(200, { 'content-type': metrics.contentType });
       response.end(text);
+      return;
+    }
+    if (pathname === VIDEO_WEBHOOK_PATH && videoWebhook !== undefined) {
+      await videoWebhook(request, response);
       return;
     }
     if (pathname.startsWith(yoga.graphqlEndpoint) || clientDirectory === undefined) {

@@ -2,11 +2,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { videoPlatformFor } from '../adapters/video/index.js';
 import { createLiveUpdates } from '../graphql/live-updates.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
 import { createMetrics } from '../http/metrics.js';
 import { createHttpServer, type HttpServer } from '../http/server.js';
+import { createVideoWebhookHandler } from '../http/video-webhook.js';
 import { createAuthenticator, type Authenticated } from '../services/auth/authenticate.js';
 import { createCredentialWatch } from '../services/auth/credential-watch.js';
 import { loadRoomLobby } from '../services/meetings/index.js';
@@ -55,6 +57,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     issueDevelopmentToken: options.issueDevelopmentToken,
   });
   const production = config.NODE_ENV === 'production';
+  const presenceWebhooks = videoPlatformFor(config).presenceWebhooks ?? undefined;
   const yoga = createGraphqlServer({
     schema,
     authenticate,
@@ -68,6 +71,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     checkReadiness: () => runtime.checkReadiness(),
     metrics: createMetrics(live),
     clientDirectory: existsSync(path.join(clientDist, 'index.html')) ? clientDist : undefined,
+    videoWebhook: presenceWebhooks && createVideoWebhookHandler(deps, presenceWebhooks, log),
     log,
   });
   const webSocketGraphql = attachWebSocketGraphql(http.webSockets, yoga, {

@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '../../services/errors.js';
 import {
+  countedSessionsInclude,
   endMeetingByManager,
   joinMeeting,
   leaveMeeting,
@@ -18,6 +19,7 @@ import {
   startMeeting,
   type LobbyMeeting,
   type RoomMeetings,
+  withParticipantCount,
 } from '../../services/meetings/index.js';
 import { callerSubject, enforceRateLimits } from '../../services/rate-limits.js';
 import { builder } from '../builder.js';
@@ -42,9 +44,9 @@ export async function loadMeetings(
 ): Promise<LobbyMeeting[]> {
   const rows = await prisma.meeting.findMany({
     where: { id: { in: [...meetingIds] } },
-    include: { _count: { select: { sessions: { where: { leftAt: null } } } } },
+    include: countedSessionsInclude,
   });
-  return rows.map(({ _count, ...meeting }) => ({ ...meeting, participantCount: _count.sessions }));
+  return rows.map(withParticipantCount);
 }
 
 async function loadMeeting(prisma: PrismaClient, meetingId: string): Promise<LobbyMeeting> {

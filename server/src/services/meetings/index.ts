@@ -3,13 +3,16 @@ export { endDueMeetings, endMeetingByManager, endMeetingIfDue } from './ending.j
 export { MeetingEndedError, NotFoundError, SessionClosedError } from './errors.js';
 export { meetingJobHandlers, scheduleMeetingSweeps } from './jobs.js';
 export {
+  countedSessionsInclude,
   findLiveMeetingId,
   loadRoomLobby,
   loadRoomMeetings,
   type LobbyMeeting,
   type RoomLobby,
   type RoomMeetings,
+  withParticipantCount,
 } from './lobby.js';
+export { applyPlatformEvent, type PlatformEventOutcome } from './platform-presence.js';
 export { precreateMeetings } from './precreate.js';
 export {
   closeStaleSessions,

@@ -1,9 +1,34 @@
 // The lobby loader: a room's RoomMeetings in one query, split by THE partition function.
 import { partitionMeetings } from '../../domain/meetings/partition.js';
-import type { Meeting, Room } from '../../generated/prisma/client.js';
+import type { Meeting, Prisma, Room } from '../../generated/prisma/client.js';
 import { openSession, type DatabaseReader } from './database.js';
 
 export type LobbyMeeting = Meeting & { participantCount: number };
+
+/**
+ * The sessions the participant count is made of: the platform's open sessions once the platform has
+ * reported anyone in the meeting (people on the Lobby page are in the call too, and must not count
+ * twice), else the Lobby pages' open sessions. One filter, so the count stays one SQL statement.
+ */
+const countedSession = {
+  ...openSession,
+  OR: [
+    { platformSessionId: { not: null } },
+    { meeting: { sessions: { none: { platformSessionId: { not: null } } } } },
+  ],
+} satisfies Prisma.ParticipantSessionWhereInput;
+
+export const countedSessionsInclude = {
+  _count: { select: { sessions: { where: countedSession } } },
+} satisfies Prisma.MeetingInclude;
+
+/** A meeting loaded with `countedSessionsInclude`, as the lobby and the API show it. */
+export function withParticipantCount({
+  _count,
+  ...meeting
+}: Prisma.MeetingGetPayload<{ include: typeof countedSessionsInclude }>): LobbyMeeting {
+  return { ...meeting, participantCount: _count.sessions };
+}
 
 export type RoomMeetings = {
   live: LobbyMeeting[];
@@ -20,12 +45,9 @@ export async function loadRoomMeetings(
 ): Promise<RoomMeetings> {
   const rows = await db.meeting.findMany({
     where: { roomId, status: 'OPEN' },
-    include: { _count: { select: { sessions: { where: openSession } } } },
+    include: countedSessionsInclude,
   });
-  const meetings = rows.map(({ _count, ...meeting }) => ({
-    ...meeting,
-    participantCount: _count.sessions,
-  }));
+  const meetings = rows.map(withParticipantCount);
   const { live, upcoming, nextChangeAt } = partitionMeetings(meetings, now);
   return { live, upcoming, generatedAt: now, nextChangeAt };
 }
