@@ -106,4 +106,106 @@ describe('config', () => {
       expect(parse).toThrow(message);
     });
   });
+
+  describe('development sign-in', () => {
+    it('is off unless asked for, and then listens on loopback only', () => {
+      expect(parseConfig({})).toMatchObject({ DEV_SIGN_IN: false, HOST: '0.0.0.0' });
+      expect(parseConfig({ DEV_SIGN_IN: 'true' })).toMatchObject({
+        DEV_SIGN_IN: true,
+        HOST: '127.0.0.1',
+        PUBLIC_BASE_URL: 'http://localhost:4000',
+      });
+      expect(
+        parseConfig({ DEV_SIGN_IN: 'true', HOST: '::1', PUBLIC_BASE_URL: 'http://[::1]:4000' }),
+      ).toMatchObject({ DEV_SIGN_IN: true, HOST: '::1' });
+      expect(
+        parseConfig({ DEV_SIGN_IN: 'false', PUBLIC_BASE_URL: 'https://lobby.example.org' }),
+      ).toMatchObject({ DEV_SIGN_IN: false, HOST: '0.0.0.0' });
+    });
+
+    it.each([
+      {
+        name: 'a public PUBLIC_BASE_URL',
+        environment: { DEV_SIGN_IN: 'true', PUBLIC_BASE_URL: 'https://lobby.example.org' },
+        message: /DEV_SIGN_IN: development sign-in hands out admin tokens, so it needs a loopback/,
+      },
+      {
+        name: 'a PUBLIC_BASE_URL on a private address',
+        environment: { DEV_SIGN_IN: 'true', PUBLIC_BASE_URL: 'http://192.168.1.20:4000' },
+        message: /DEV_SIGN_IN: .*needs a loopback PUBLIC_BASE_URL/,
+      },
+      {
+        name: 'every interface',
+        environment: { DEV_SIGN_IN: 'true', HOST: '0.0.0.0' },
+        message: /HOST: must be a loopback address .* while DEV_SIGN_IN is on/,
+      },
+      {
+        name: 'a value that is not true or false',
+        environment: { DEV_SIGN_IN: 'yes' },
+        message: /DEV_SIGN_IN: must be true or false/,
+      },
+    ])('refuses to start with $name, saying why', ({ environment, message }) => {
+      const parse = () => parseConfig(environment);
+      expect(parse).toThrow(ConfigError);
+      expect(parse).toThrow(message);
+    });
+  });
+
+  describe('HTTP surface', () => {
+    it('keeps introspection for development and lets production opt in', () => {
+      expect(parseConfig({}).GRAPHQL_INTROSPECTION).toBe(true);
+      expect(parseConfig({ NODE_ENV: 'production' }).GRAPHQL_INTROSPECTION).toBe(false);
+      expect(
+        parseConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' })
+          .GRAPHQL_INTROSPECTION,
+      ).toBe(true);
+    });
+
+    it('takes CORS origins and a metrics token and port', () => {
+      expect(
+        parseConfig({
+          CORS_ALLOWED_ORIGINS: 'https://app.example.org, http://localhost:5173',
+          METRICS_TOKEN: 'm'.repeat(24),
+          METRICS_PORT: '9464',
+        }),
+      ).toMatchObject({
+        CORS_ALLOWED_ORIGINS: ['https://app.example.org', 'http://localhost:5173'],
+        METRICS_TOKEN: 'm'.repeat(24),
+        METRICS_PORT: 9464,
+      });
+      expect(parseConfig({}).CORS_ALLOWED_ORIGINS).toEqual([]);
+    });
+
+    it.each([
+      {
+        name: 'a CORS origin with a path',
+        environment: { CORS_ALLOWED_ORIGINS: 'https://app.example.org/lobby' },
+        message: /CORS_ALLOWED_ORIGINS: comma-separated origins/,
+      },
+      {
+        name: 'a CORS wildcard',
+        environment: { CORS_ALLOWED_ORIGINS: '*' },
+        message: /CORS_ALLOWED_ORIGINS: comma-separated origins/,
+      },
+      {
+        name: 'a short metrics token',
+        environment: { METRICS_TOKEN: 'short' },
+        message: /METRICS_TOKEN: must be at least 24 characters/,
+      },
+      {
+        name: 'metrics on the API port',
+        environment: { PORT: '4000', METRICS_PORT: '4000' },
+        message: /METRICS_PORT: must differ from PORT/,
+      },
+      {
+        name: 'an introspection flag that is not true or false',
+        environment: { GRAPHQL_INTROSPECTION: '1' },
+        message: /GRAPHQL_INTROSPECTION: must be true or false/,
+      },
+    ])('refuses $name at start, saying why', ({ environment, message }) => {
+      const parse = () => parseConfig(environment);
+      expect(parse).toThrow(ConfigError);
+      expect(parse).toThrow(message);
+    });
+  });
 });

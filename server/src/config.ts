@@ -17,6 +17,18 @@ const commaList = z
       .filter((item) => item !== ''),
   );
 
+const booleanFlag = optionalString
+  .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional())
+  .transform((value) => (value === undefined ? undefined : value === 'true'));
+
+/** Browser origins (`https://host[:port]`, nothing after it), as browsers send them in `Origin`. */
+const originList = commaList.refine(
+  (origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
+  'comma-separated origins such as https://app.example.com (scheme, host, optional port; no path)',
+);
+
+const port = optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional());
+
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -59,7 +71,9 @@ const environmentSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: integer(4000, 0, 65535),
-    HOST: z.string().default('0.0.0.0'),
+    HOST: optionalString,
+    // Hands out admin tokens to whoever asks: `npm start` turns it on for itself, nothing else does.
+    DEV_SIGN_IN: booleanFlag,
     PUBLIC_BASE_URL: httpUrl.optional(),
     DATABASE_URL: optionalString.pipe(databaseUrl.optional()),
     REDIS_URL: optionalString.pipe(redisUrl.optional()),
@@ -98,6 +112,14 @@ const environmentSchema = z
     MEETING_STARTS_PER_ROOM_PER_MINUTE: integer(20, 1, 10_000),
     MEETING_JOINS_PER_IP_PER_MINUTE: integer(30, 1, 10_000),
     MEETING_JOINS_PER_MEETING_PER_MINUTE: integer(100, 1, 100_000),
+    // Browser origins other than PUBLIC_BASE_URL's that may call the API (CORS).
+    CORS_ALLOWED_ORIGINS: originList,
+    // Introspection and GraphiQL; unset, they follow NODE_ENV (off in production).
+    GRAPHQL_INTROSPECTION: booleanFlag,
+    METRICS_TOKEN: optionalString.pipe(
+      z.string().min(24, 'must be at least 24 characters').optional(),
+    ),
+    METRICS_PORT: port,
   })
   .superRefine((environment, context) => {
     if (environment.VIDEO_PLATFORM === 'daily' && environment.DAILY_WEBHOOK_SECRET === undefined) {
@@ -107,6 +129,13 @@ const environmentSchema = z
         message: 'required with VIDEO_PLATFORM=daily',
       });
     }
+    if (environment.METRICS_PORT !== undefined && environment.METRICS_PORT === environment.PORT) {
+      context.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: 'must differ from PORT (leave it unset to serve /metrics on PORT)',
+      });
+    }
     // Keys from a JWKS sign tokens for many applications: only ours, from our issuer, count.
     if (environment.AUTH_JWKS_URL === undefined) return;
     for (const name of ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'] as const) {
@@ -114,11 +143,49 @@ const environmentSchema = z
         context.addIssue({ code: 'custom', path: [name], message: 'required with AUTH_JWKS_URL' });
       }
     }
+  })
+  .transform((environment) => {
+    const developmentSignIn = environment.DEV_SIGN_IN ?? false;
+    return {
+      ...environment,
+      DEV_SIGN_IN: developmentSignIn,
+      HOST: environment.HOST ?? (developmentSignIn ? '127.0.0.1' : '0.0.0.0'),
+      PUBLIC_BASE_URL: environment.PUBLIC_BASE_URL ?? `http://localhost:${environment.PORT}`,
+      GRAPHQL_INTROSPECTION:
+        environment.GRAPHQL_INTROSPECTION ?? environment.NODE_ENV !== 'production',
+    };
+  })
+  .superRefine((config, context) => {
+    // Development tokens are admin tokens for anyone who asks: only this machine may ask.
+    if (!config.DEV_SIGN_IN) return;
+    if (!isLoopbackHost(config.HOST)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message: 'must be a loopback address (127.0.0.1, ::1, localhost) while DEV_SIGN_IN is on',
+      });
+    }
+    if (!isLoopbackHost(new URL(config.PUBLIC_BASE_URL).hostname)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DEV_SIGN_IN'],
+        message:
+          'development sign-in hands out admin tokens, so it needs a loopback PUBLIC_BASE_URL ' +
+          '(http://localhost:…, http://127.0.0.1:…); set DEV_SIGN_IN=false for a public server',
+      });
+    }
   });
 
-export type Config = Omit<z.infer<typeof environmentSchema>, 'PUBLIC_BASE_URL'> & {
-  PUBLIC_BASE_URL: string;
-};
+function isLoopbackHost(host: string): boolean {
+  return (
+    host === 'localhost' ||
+    host === '::1' ||
+    host === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  );
+}
+
+export type Config = z.infer<typeof environmentSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -133,11 +200,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     );
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
-  const parsed = result.data;
-  return {
-    ...parsed,
-    PUBLIC_BASE_URL: parsed.PUBLIC_BASE_URL ?? `http://localhost:${parsed.PORT}`,
-  };
+  return result.data;
 }
 
 let loaded: Config | undefined;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  describeAttendance,
+  describeEndedBecause,
   describeLobby,
   describeMeetingEnd,
   describeParticipants,
@@ -47,5 +49,22 @@ describe('describeMeetingEnd', () => {
       'This meeting has ended: it was cancelled in the calendar.',
     );
     expect(describeMeetingEnd(null)).toBe('This meeting has ended.');
+  });
+});
+
+describe('past meetings', () => {
+  it('say why they ended', () => {
+    expect(describeEndedBecause('CALENDAR_TURNED_OFF')).toBe(
+      "Ended: the room's calendar was turned off",
+    );
+    expect(describeEndedBecause(null)).toBe('Ended');
+  });
+
+  it('name who joined, each once', () => {
+    expect(describeAttendance([])).toBe('Nobody joined');
+    expect(describeAttendance([{ displayName: 'Pat' }])).toBe('1 join: Pat');
+    expect(
+      describeAttendance([{ displayName: 'Pat' }, { displayName: 'Ann' }, { displayName: 'Pat' }]),
+    ).toBe('3 joins: Pat, Ann');
   });
 });

@@ -52,3 +52,16 @@ export function describeMeetingEnd(reason: MeetingEndReason | null | undefined):
     ? 'This meeting has ended.'
     : `This meeting has ended: ${END_REASONS[reason]}.`;
 }
+
+/** "Ended: everyone had left", for a list of past meetings. */
+export function describeEndedBecause(reason: MeetingEndReason | null | undefined): string {
+  return reason === null || reason === undefined ? 'Ended' : `Ended: ${END_REASONS[reason]}`;
+}
+
+/** Who came to a past meeting: each name once, in the order they first joined. */
+export function describeAttendance(sessions: readonly { displayName: string }[]): string {
+  if (sessions.length === 0) return 'Nobody joined';
+  const names = [...new Set(sessions.map(({ displayName }) => displayName))];
+  const joins = sessions.length === 1 ? '1 join' : `${sessions.length} joins`;
+  return `${joins}: ${names.join(', ')}`;
+}

@@ -60,7 +60,7 @@ const TRIGGER_LABELS: Record<CalendarSyncTrigger, string> = {
 
 const ERROR_EXPLANATIONS: Record<CalendarSyncErrorCode, string> = {
   FETCH_BLOCKED:
-    'Lobby may not fetch this address: it leads to a private or local network, not the public internet.',
+    'Lobby may not fetch this address: its host was not found, or it leads to a private or local network rather than the public internet.',
   FETCH_FAILED:
     'The calendar server could not be reached. Check the address; the server may also be down.',
   HTTP_STATUS: 'The calendar server answered with an error instead of the calendar.',

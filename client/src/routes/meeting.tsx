@@ -18,11 +18,12 @@ import { usePresence } from '../lib/presence.js';
 import { runMutation } from '../lib/request.js';
 import { createServerNow } from '../lib/server-now.js';
 
+// Asked under its room: another room's meeting id in this room's URL is no meeting here.
 const MeetingPageDocument = graphql(`
-  query MeetingPage($id: ID!) {
-    node(id: $id) {
-      __typename
-      ... on Meeting {
+  query MeetingPage($room: String!, $id: ID!) {
+    room(name: $room) {
+      id
+      meeting(id: $id) {
         ...MeetingSummary
         endReason
         room {
@@ -53,23 +54,20 @@ const EndMeetingDocument = graphql(`
   }
 `);
 
-type PageMeeting = Extract<NonNullable<MeetingPageQuery['node']>, { __typename: 'Meeting' }>;
+type PageMeeting = NonNullable<NonNullable<MeetingPageQuery['room']>['meeting']>;
 
 export default function MeetingPage() {
   const params = useParams<{ room: string; meetingId: string }>();
   const meetingId = () => decodePathSegment(params.meetingId);
   const [page] = createQuery({
     query: MeetingPageDocument,
-    variables: () => ({ id: meetingId() }),
+    variables: () => ({ room: params.room, id: meetingId() }),
   });
   const [updates] = createSubscription({
     query: MeetingUpdatesDocument,
     variables: () => ({ id: meetingId() }),
   });
-  const pageMeeting = () => {
-    const node = page.data?.node;
-    return node?.__typename === 'Meeting' ? node : null;
-  };
+  const pageMeeting = () => page.data?.room?.meeting ?? null;
   usePageTitle(() => meetingTitle(pageMeeting()?.title));
 
   return (

@@ -7,6 +7,7 @@ import { Loaded } from '../components/loaded.js';
 import { NotFound } from '../components/not-found.js';
 import { Notice } from '../components/notice.js';
 import { CalendarForm } from '../components/settings/calendar-form.js';
+import { PastMeetings } from '../components/settings/past-meetings.js';
 import { RoomSettingsForm } from '../components/settings/room-settings-form.js';
 import { SyncPanel } from '../components/settings/sync-panel.js';
 import { graphql } from '../graphql/generated/index.js';
@@ -132,6 +133,7 @@ function RoomSettings(props: { room: RoomSettingsFragment; onChanged: () => void
         calendar={props.room.calendar}
         onRunFinished={props.onChanged}
       />
+      <PastMeetings roomName={props.room.name} />
       <RoomSettingsForm room={props.room} onSaved={props.onChanged} />
       <DeleteRoom room={props.room} />
     </div>

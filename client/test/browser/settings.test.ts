@@ -1,8 +1,15 @@
 // A room manager in Chromium against the real server: signs in, creates a room, sets its calendar
-// and settings, finds them again after a reload, watches "Sync now" run, and reads feed errors.
+// and settings, finds them again after a reload, watches "Sync now" run, and reads feed errors;
+// reads the room's past meetings, and finds a meeting's page only under its own room.
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { uniqueRoomName } from '../../../server/test/support/api-seed.js';
+import { dataOf } from '../../../server/test/support/api-client.js';
+import {
+  createRoomAs,
+  joinMeetingAs,
+  startMeetingAs,
+  uniqueRoomName,
+} from '../../../server/test/support/api-seed.js';
 import { describeInBrowser, useBrowserSuite } from '../support/browser-suite.js';
 import { feedOf, secondsFromNow, type FeedEvent } from '../support/lobby-api.js';
 import { stackVariants } from '../support/lobby-stack.js';
@@ -120,7 +127,7 @@ describeInBrowser.each(stackVariants())('$name', (variant) => {
     await page.getByRole('button', { name: 'Save calendar settings' }).click();
     await latestRun(page).getByText('Failed').waitFor();
     expect(await latestRun(page).textContent()).toContain(
-      'Lobby may not fetch this address: it leads to a private or local network, not the public internet.',
+      'Lobby may not fetch this address: its host was not found, or it leads to a private or local network rather than the public internet.',
     );
     await page.getByText('The last sync failed').waitFor();
 
@@ -138,5 +145,33 @@ describeInBrowser.each(stackVariants())('$name', (variant) => {
       )
       .waitFor();
     await suite.browsing().screenshot(page, 'feed errors');
+  }, 60_000);
+
+  it("lists the room's past meetings, and shows a meeting only under its own room", async () => {
+    const { gql, managerToken } = suite.stack();
+    const room = await createRoomAs(gql, managerToken, { name: uniqueRoomName('history') });
+    const elsewhere = await createRoomAs(gql, managerToken, { name: uniqueRoomName('elsewhere') });
+    const meetingId = await startMeetingAs(gql, undefined, room.name);
+    await joinMeetingAs(gql, undefined, meetingId, 'Pat');
+    dataOf(
+      await gql(
+        'mutation ($id: ID!) { endMeeting(meetingId: $id) { __typename } }',
+        { id: meetingId },
+        { token: managerToken },
+      ),
+    );
+
+    const page = await suite.browsing().openPage();
+    await signInAsManager(page, suite.stack().managerSignIn);
+    await page.goto(`/${room.name}/settings`);
+    const pastMeetings = page.getByRole('region', { name: 'Past meetings' });
+    await pastMeetings.getByText('Ended: a room manager ended it', { exact: false }).waitFor();
+    expect(await pastMeetings.textContent()).toContain('1 join: Pat');
+    await suite.browsing().screenshot(page, 'past meetings');
+
+    await page.goto(`/${elsewhere.name}/${encodeURIComponent(meetingId)}`);
+    await page.getByText('This meeting does not exist').waitFor();
+    await page.goto(`/${room.name}/${encodeURIComponent(meetingId)}`);
+    await page.getByText('This meeting has ended: a room manager ended it.').waitFor();
   }, 60_000);
 });

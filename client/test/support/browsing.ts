@@ -14,7 +14,7 @@ export type Browsing = {
   openPage(): Promise<Page>;
   /** Saves the page as test-artifacts/screenshots/<this test>-<step>.png. */
   screenshot(page: Page, step: string): Promise<void>;
-  /** Off-machine requests the pages tried (all refused) and errors the app threw. */
+  /** Off-machine requests the pages tried (all refused), errors the app threw, CSP violations. */
   problems(): string[];
   /** Closes every context; `failed` first keeps a screenshot of each open page. */
   close(failed: boolean): Promise<void>;
@@ -60,6 +60,12 @@ export function startBrowsing(browser: Browser, baseUrl: string, testName: strin
       const page = await context.newPage();
       page.on('pageerror', (error) => {
         problems.push(`page error on ${page.url()}: ${error.message}`);
+      });
+      // The server's Content-Security-Policy must let the real client do everything it does.
+      page.on('console', (message) => {
+        if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+          problems.push(`CSP violation on ${page.url()}: ${message.text()}`);
+        }
       });
       return page;
     },

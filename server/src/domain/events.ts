@@ -1,22 +1,31 @@
 // Domain events published by workers and API processes (DESIGN §6), and their topics.
+import { z } from 'zod';
+
+const meetingEvent = <Type extends string>(type: Type) =>
+  z.object({ type: z.literal(type), roomId: z.string(), meetingId: z.string() });
+
+/** Every event, as processes send it to each other: the one definition of their shapes. */
+export const domainEventSchema = z.discriminatedUnion('type', [
+  meetingEvent('meeting.created'),
+  meetingEvent('meeting.changed'),
+  meetingEvent('meeting.ended'),
+  meetingEvent('presence.changed'),
+  meetingEvent('meeting.started'),
+  z.object({
+    type: z.literal('sync.run.changed'),
+    roomId: z.string(),
+    runId: z.string(),
+    /** The state the run entered: a subscriber that reads the row later still sees each one. */
+    status: z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'UNCHANGED', 'FAILED', 'SKIPPED']),
+  }),
+  z.object({ type: z.literal('room.changed'), roomId: z.string() }),
+  z.object({ type: z.literal('apiKey.revoked'), apiKeyId: z.string() }),
+]);
+
+export type DomainEvent = z.infer<typeof domainEventSchema>;
 
 /** Events about one room, on its topics. */
-export type RoomEvent =
-  | { type: 'meeting.created'; roomId: string; meetingId: string }
-  | { type: 'meeting.changed'; roomId: string; meetingId: string }
-  | { type: 'meeting.ended'; roomId: string; meetingId: string }
-  | { type: 'presence.changed'; roomId: string; meetingId: string }
-  | { type: 'meeting.started'; roomId: string; meetingId: string }
-  | {
-      type: 'sync.run.changed';
-      roomId: string;
-      runId: string;
-      /** The state the run entered: a subscriber that reads the row later still sees each one. */
-      status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'UNCHANGED' | 'FAILED' | 'SKIPPED';
-    }
-  | { type: 'room.changed'; roomId: string };
-
-export type DomainEvent = RoomEvent | { type: 'apiKey.revoked'; apiKeyId: string };
+export type RoomEvent = Extract<DomainEvent, { roomId: string }>;
 
 export const topics = {
   /** Everything that can change a room's lobby: meetings, presence, the room itself. */

@@ -8,6 +8,7 @@ import './types/room.js';
 import './types/calendar.js';
 import './types/api-key.js';
 import './types/meeting.js';
+import './types/meeting-history.js';
 import './types/feed-inspection.js';
 
 builder.mutationType({});

@@ -1,4 +1,5 @@
 // The GraphQL server over HTTP/SSE (yoga) and WebSocket (graphql-ws), with one way to authenticate.
+import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,6 +22,7 @@ import {
   type Authenticated,
 } from '../services/auth/authenticate.js';
 import type { CredentialWatch } from '../services/auth/credential-watch.js';
+import type { Log } from '../processes/runtime.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -48,6 +50,11 @@ export type GraphqlServerOptions = {
   /** Ends subscriptions and sockets whose credential is revoked or expires. */
   credentialWatch: CredentialWatch;
   production: boolean;
+  /** Introspection and GraphiQL (GRAPHQL_INTROSPECTION). */
+  introspection: boolean;
+  /** Browser origins that may call the API (PUBLIC_BASE_URL's and CORS_ALLOWED_ORIGINS). */
+  allowedOrigins: readonly string[];
+  log: Log;
 };
 
 /** Depth, alias and token limits: generous for the client, fatal to abuse. */
@@ -89,15 +96,36 @@ const userErrorCodes = [
   [RateLimitedError, 'RATE_LIMITED'],
 ] as const;
 
+/** The error a GraphQL error wraps, or the value itself. */
+function causeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null && 'originalError' in error
+    ? error.originalError
+    : error;
+}
+
+function isUserError(error: unknown): boolean {
+  const cause = causeOf(error);
+  return userErrorCodes.some(([UserError]) => cause instanceof UserError);
+}
+
+/**
+ * Yoga logs every error it masks. Errors callers cause are their answer, not an incident: logging
+ * them would write caller-supplied text (and a stack) for every bad request. Others go to our log.
+ */
+function yogaLogger(log: Log) {
+  const report = (...args: unknown[]) => {
+    if (isUserError(args[0])) return;
+    log('GraphQL operation failed', args.length === 1 ? args[0] : args);
+  };
+  return { debug: () => undefined, info: () => undefined, warn: report, error: report };
+}
+
 /** A typical outage: a restart or a failover takes seconds. */
 const unavailableRetryAfterSeconds = 2;
 
 /** Errors a user caused keep their message where no typed result carries them (subscriptions). */
 const maskUnexpectedErrors: MaskError = (error, message, isDev) => {
-  const cause =
-    typeof error === 'object' && error !== null && 'originalError' in error
-      ? error.originalError
-      : error;
+  const cause = causeOf(error);
   if (isEngineUnavailable(cause)) {
     return createGraphQLError(
       'Lobby cannot reach its database or Redis right now; nothing was changed, try again shortly',
@@ -121,11 +149,20 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
   return createYoga<HttpServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: !production,
+    graphiql: options.introspection,
     landingPage: false,
+    logging: yogaLogger(options.log),
+    // Bearer tokens, no cookies: other origins need no credentials, only a place on the list.
+    cors: {
+      origin: [...options.allowedOrigins],
+      credentials: false,
+      methods: ['GET', 'POST'],
+    },
     maskedErrors: { isDev: !production, maskError: maskUnexpectedErrors },
     plugins: [
       jsonBodiesOnly,
+      // A validation rule, so it holds for WebSocket operations too (they share this envelop).
+      ...(options.introspection ? [] : [useDisableIntrospection()]),
       ...armorPlugins(),
       useOperationCostLimit(),
       useSharedSubscriptionResults(),

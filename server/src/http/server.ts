@@ -1,5 +1,6 @@
-// One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready, /metrics, the
-// video platform's webhooks and the client.
+// One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready, the video
+// platform's webhooks, the client, and /metrics unless it has a port of its own (METRICS_PORT).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,11 +13,17 @@ import { VIDEO_WEBHOOK_PATH, type VideoWebhookHandler } from './video-webhook.js
 
 export type ReadinessCheck = () => Promise<Record<string, string>>;
 
+/** Prometheus metrics, and the bearer token they need (METRICS_TOKEN) if any. */
+export type MetricsEndpoint = { metrics: Metrics; token: string | undefined };
+
 export type HttpServerOptions = {
   yoga: GraphqlServer;
-  /** Names each engine with 'ok' or what is wrong. */
+  /** Names each engine with 'ok' or 'unavailable'. */
   checkReadiness: ReadinessCheck;
-  metrics: Metrics;
+  /** Served at /metrics; null where metrics have a port of their own. */
+  metrics: MetricsEndpoint | null;
+  /** Whether GET /graphql may answer GraphiQL's page (it loads its editor from unpkg.com). */
+  graphiql: boolean;
   /** The built client (client/dist), served with a fallback to index.html for client routes. */
   clientDirectory: string | undefined;
   /** Presence webhooks of the video platform; undefined when it sends none (Jitsi). */
@@ -40,6 +47,40 @@ const contentTypes: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
+
+// The client's policy: its own scripts, styles and API only (graphql-ws included: CSP 3's 'self'
+// matches ws: and wss: on the same host), never inside another site's frame.
+const clientContentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  // The presence ticker (background-ticker.ts) is a worker the page makes from a blob.
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+// API answers are data, never documents to render.
+const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+// GraphiQL runs inline and unpkg.com scripts; it still may not be framed.
+const graphiqlContentSecurityPolicy = "frame-ancestors 'none'";
+
+function setSecurityHeaders(response: ServerResponse, contentSecurityPolicy: string): void {
+  response.setHeader('content-security-policy', contentSecurityPolicy);
+  response.setHeader('x-content-type-options', 'nosniff');
+  // Room links are capabilities of a sort: the video platform need not learn them.
+  response.setHeader('referrer-policy', 'no-referrer');
+}
+
+/** Mirrors yoga's own test for answering GraphiQL's page. */
+function asksForGraphiql(request: IncomingMessage): boolean {
+  return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+}
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -75,9 +116,76 @@ async function serveClient(
   createReadStream(file).pipe(response);
 }
 
+/** An HTTP server no request can end: malformed ones get 4xx, whatever a handler throws a 500. */
+function createGuardedServer(
+  handleRequest: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+  log: Log,
+): Server {
+  const server = createServer((request, response) => {
+    handleRequest(request, response).catch((error: unknown) => {
+      log(`HTTP ${request.method ?? '?'} request failed`, error);
+      if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });
+      else response.destroy();
+    });
+  });
+  server.on('clientError', (error, socket) => {
+    const status =
+      'code' in error && error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+    else socket.destroy();
+  });
+  return server;
+}
+
+/** Closes a server once its open requests are done. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** METRICS_PORT: /metrics alone on a port of its own (bind it where only Prometheus reaches). */
+export function createMetricsServer(endpoint: MetricsEndpoint, log: Log): Server {
+  return createGuardedServer(async (request, response) => {
+    setSecurityHeaders(response, apiContentSecurityPolicy);
+    if (requestPathname(request) === '/metrics') await serveMetrics(endpoint, request, response);
+    else sendJson(response, 404, { error: 'Not found' });
+  }, log);
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** GET /metrics, behind `Authorization: Bearer <METRICS_TOKEN>` when a token is set. */
+async function serveMetrics(
+  endpoint: MetricsEndpoint,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (endpoint.token !== undefined) {
+    const presented = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    // Hashes have one length, so the comparison takes the same time whatever was presented.
+    if (!timingSafeEqual(sha256(presented), sha256(endpoint.token))) {
+      response.setHeader('www-authenticate', 'Bearer');
+      sendJson(response, 401, { error: 'Metrics need Authorization: Bearer <METRICS_TOKEN>' });
+      return;
+    }
+  }
+  const text = await endpoint.metrics.render();
+  response.writeHead(200, { 'content-type': endpoint.metrics.contentType });
+  response.end(text);
+}
+
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { yoga, checkReadiness, clientDirectory, metrics, videoWebhook, log } = options;
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    setSecurityHeaders(response, apiContentSecurityPolicy);
     const pathname = requestPathname(request);
     if (pathname === undefined) {
       sendJson(response, 400, { error: 'Bad request target' });
@@ -94,9 +202,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return;
     }
     if (pathname === '/metrics') {
-      const text = await metrics.render();
-      response.writeHead(200, { 'content-type': metrics.contentType });
-      response.end(text);
+      // With METRICS_PORT, metrics are not on this port at all (not even the client's fallback).
+      if (metrics === null) sendJson(response, 404, { error: 'Not found' });
+      else await serveMetrics(metrics, request, response);
       return;
     }
     if (pathname === VIDEO_WEBHOOK_PATH && videoWebhook !== undefined) {
@@ -104,6 +212,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return;
     }
     if (pathname.startsWith(yoga.graphqlEndpoint) || clientDirectory === undefined) {
+      if (options.graphiql && asksForGraphiql(request)) {
+        setSecurityHeaders(response, graphiqlContentSecurityPolicy);
+      }
       await yoga(request, response);
       return;
     }
@@ -111,27 +222,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       sendJson(response, 405, { error: 'Method not allowed' });
       return;
     }
+    setSecurityHeaders(response, clientContentSecurityPolicy);
     await serveClient(clientDirectory, pathname, response).catch(() => {
       if (!response.headersSent) sendJson(response, 404, { error: 'Not found' });
       else response.destroy();
     });
   }
-  const server = createServer((request, response) => {
-    // No request may end the process: whatever escapes a handler answers 500 and is logged.
-    handleRequest(request, response).catch((error: unknown) => {
-      log(`HTTP ${request.method ?? '?'} request failed`, error);
-      if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });
-      else response.destroy();
-    });
-  });
-  server.on('clientError', (error, socket) => {
-    const status =
-      'code' in error && error.code === 'HPE_HEADER_OVERFLOW'
-        ? '431 Request Header Fields Too Large'
-        : '400 Bad Request';
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-    else socket.destroy();
-  });
+  const server = createGuardedServer(handleRequest, log);
   const webSockets = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -151,12 +248,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
           resolve();
         });
       });
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      await closeServer(server);
     },
   };
 }

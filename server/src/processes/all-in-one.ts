@@ -1,5 +1,6 @@
 // `npm start`: API, worker and the built client in one process. With no DATABASE_URL/REDIS_URL it
-// runs on embedded engines, offers a development sign-in and seeds a demo room.
+// runs on embedded engines and seeds a demo room; with DEV_SIGN_IN (which `npm start` sets) it
+// offers a development sign-in, on loopback only (config.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -35,13 +36,10 @@ function developmentTokenIssuer(secret: string) {
 
 const loaded = loadConfig();
 const embedded = loaded.DATABASE_URL === undefined;
-const developmentSignIn =
-  embedded &&
-  loaded.NODE_ENV !== 'production' &&
-  loaded.AUTH_JWT_SECRET === undefined &&
-  loaded.AUTH_JWKS_URL === undefined;
 const demoCalendar = embedded ? await serveDemoCalendar(loaded.PUBLIC_BASE_URL) : null;
-const secret = developmentSignIn ? await developmentSecret(loaded.LOBBY_DATA_DIR) : undefined;
+const secret = loaded.DEV_SIGN_IN
+  ? (loaded.AUTH_JWT_SECRET ?? (await developmentSecret(loaded.LOBBY_DATA_DIR)))
+  : undefined;
 const config: Config = {
   ...loaded,
   AUTH_JWT_SECRET: loaded.AUTH_JWT_SECRET ?? secret,
@@ -61,6 +59,7 @@ if (demoCalendar !== null) await seedDemoRoom(runtime, demoCalendar.url);
 runtime.log(
   [
     `Lobby is running: ${config.PUBLIC_BASE_URL}`,
+    config.DEV_SIGN_IN ? `Development sign-in is on (listening on ${config.HOST} only)` : '',
     demoCalendar === null ? '' : `Demo room: ${config.PUBLIC_BASE_URL}/demo`,
     embedded ? `Embedded database in ${path.resolve(config.LOBBY_DATA_DIR)}` : '',
   ]

@@ -1,5 +1,6 @@
 // The API's part of a process: GraphQL over HTTP and WebSocket, health, and the built client.
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { videoPlatformFor } from '../adapters/video/index.js';
@@ -7,7 +8,12 @@ import { createLiveUpdates } from '../graphql/live-updates.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
 import { createMetrics } from '../http/metrics.js';
-import { createHttpServer, type HttpServer } from '../http/server.js';
+import {
+  closeServer,
+  createHttpServer,
+  createMetricsServer,
+  type HttpServer,
+} from '../http/server.js';
 import { createVideoWebhookHandler } from '../http/video-webhook.js';
 import { createAuthenticator, type Authenticated } from '../services/auth/authenticate.js';
 import { createCredentialWatch } from '../services/auth/credential-watch.js';
@@ -28,6 +34,15 @@ export type ApiRole = HttpServer & {
 export type ApiRoleOptions = {
   issueDevelopmentToken: ((displayName: string) => Promise<string>) | null;
 };
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      resolve();
+    });
+  });
+}
 
 export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): Promise<ApiRole> {
   const { config, deps, log } = runtime;
@@ -56,20 +71,26 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     live,
     issueDevelopmentToken: options.issueDevelopmentToken,
   });
-  const production = config.NODE_ENV === 'production';
   const presenceWebhooks = videoPlatformFor(config).presenceWebhooks ?? undefined;
   const yoga = createGraphqlServer({
     schema,
     authenticate,
     createContext,
-    production,
+    production: config.NODE_ENV === 'production',
+    introspection: config.GRAPHQL_INTROSPECTION,
+    allowedOrigins: [new URL(config.PUBLIC_BASE_URL).origin, ...config.CORS_ALLOWED_ORIGINS],
     credentialWatch,
+    log,
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
+  const metrics = { metrics: createMetrics(live), token: config.METRICS_TOKEN };
+  const metricsServer =
+    config.METRICS_PORT === undefined ? null : createMetricsServer(metrics, log);
   const http = createHttpServer({
     yoga,
     checkReadiness: () => runtime.checkReadiness(),
-    metrics: createMetrics(live),
+    metrics: metricsServer === null ? metrics : null,
+    graphiql: config.GRAPHQL_INTROSPECTION,
     clientDirectory: existsSync(path.join(clientDist, 'index.html')) ? clientDist : undefined,
     videoWebhook: presenceWebhooks && createVideoWebhookHandler(deps, presenceWebhooks, log),
     log,
@@ -81,12 +102,10 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     credentialWatch,
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
-  await new Promise<void>((resolve, reject) => {
-    http.server.once('error', reject);
-    http.server.listen(config.PORT, config.HOST, () => {
-      resolve();
-    });
-  });
+  await listen(http.server, config.PORT, config.HOST);
+  if (metricsServer !== null && config.METRICS_PORT !== undefined) {
+    await listen(metricsServer, config.METRICS_PORT, config.HOST);
+  }
   const address = http.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
   return {
@@ -96,6 +115,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     async close() {
       await webSocketGraphql.dispose();
       await http.close();
+      if (metricsServer !== null) await closeServer(metricsServer);
       await credentialWatch.close();
       await live.close();
     },

@@ -6,6 +6,11 @@ import { openRuntime, requireSharedEngines } from './runtime.js';
 
 const config = loadConfig();
 requireSharedEngines(config, 'The API process');
+if (config.DEV_SIGN_IN) {
+  throw new Error(
+    'DEV_SIGN_IN is for `npm start` only: the API process never issues development tokens.',
+  );
+}
 const runtime = await openRuntime(config);
 const api = await startApiRole(runtime, { issueDevelopmentToken: null });
 runtime.log(`Lobby API listening on ${api.url} (public URL ${config.PUBLIC_BASE_URL})`);

@@ -31,7 +31,7 @@ export type Runtime = {
   database: Database;
   deps: ServiceDependencies;
   log: Log;
-  /** Each engine with 'ok' or what is wrong (GET /ready). */
+  /** Each engine with 'ok' or 'unavailable' (GET /ready). */
   checkReadiness(): Promise<Record<string, string>>;
   close(): Promise<void>;
 };
@@ -42,12 +42,14 @@ export function openDatabaseFromConfig(config: Config): Promise<Database> {
     : openDatabase({ kind: 'postgres', url: config.DATABASE_URL });
 }
 
-async function probe(check: () => Promise<unknown>): Promise<string> {
+/** 'ok' or 'unavailable': /ready is public, so the driver's own words (hosts, ports) go to the log. */
+async function probe(engine: string, check: () => Promise<unknown>): Promise<string> {
   try {
     await check();
     return 'ok';
   } catch (error) {
-    return error instanceof Error ? error.message : 'unreachable';
+    log(`Readiness: ${engine} is unavailable`, error);
+    return 'unavailable';
   }
 }
 
@@ -111,9 +113,9 @@ export async function openRuntime(
     log,
     async checkReadiness() {
       const checks: Record<string, string> = {
-        database: await probe(() => database.ping()),
+        database: await probe('database', () => database.ping()),
       };
-      if (pingRedis !== undefined) checks.redis = await probe(pingRedis);
+      if (pingRedis !== undefined) checks.redis = await probe('redis', pingRedis);
       return checks;
     },
     async close() {

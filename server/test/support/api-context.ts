@@ -95,7 +95,10 @@ export function useLobbyApi(options: LobbyApiOptions): LobbyApiContext {
 }
 
 /** A suite's API with nothing seeded: one database and in-process engines, closed after it. */
-export function useBareApi(open: () => Promise<TestDatabase>): {
+export function useBareApi(
+  open: () => Promise<TestDatabase>,
+  environment: Record<string, string> = {},
+): {
   readonly database: TestDatabase;
   readonly api: InProcessApi;
 } {
@@ -103,7 +106,7 @@ export function useBareApi(open: () => Promise<TestDatabase>): {
   beforeAll(async () => {
     const database = await open();
     const engines = inProcessApiEngines(() => undefined);
-    state = { database, engines, api: await startInProcessApi({ database, engines }) };
+    state = { database, engines, api: await startInProcessApi({ database, engines, environment }) };
   });
   afterAll(async () => {
     if (state === undefined) return;

@@ -14,19 +14,6 @@ export type BlockedAddressReason =
 
 export type AddressVerdict = { isPublic: true } | { isPublic: false; reason: BlockedAddressReason };
 
-/** How each reason reads in a message to a room manager ("… resolves to a private address"). */
-export const BLOCKED_ADDRESS_DESCRIPTIONS: Readonly<Record<BlockedAddressReason, string>> = {
-  unspecified: 'an unspecified address',
-  loopback: 'a loopback address',
-  private: 'a private address',
-  'link-local': 'a link-local address',
-  'carrier-grade-nat': 'a carrier-grade NAT address',
-  multicast: 'a multicast address',
-  broadcast: 'a broadcast address',
-  reserved: 'a reserved or special-purpose address',
-  'not-an-address': 'something that is not an IP address',
-};
-
 const PUBLIC: AddressVerdict = { isPublic: true };
 
 // Ranges ipaddr.js does not name: IPv6 global unicast, IPv4-compatible and the well-known NAT64 prefix.

@@ -3,6 +3,7 @@ export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_REDIRECTS,
   DEFAULT_TIMEOUT_MS,
+  HOST_NOT_ALLOWED_MESSAGE,
   type ResolveHost,
   safeFetch,
   SafeFetchError,

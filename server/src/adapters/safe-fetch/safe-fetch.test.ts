@@ -1,8 +1,15 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  HOST_NOT_ALLOWED_MESSAGE,
   parseRetryAfterSeconds,
   type ResolveHost,
   safeFetch,
@@ -288,10 +295,74 @@ describe('safeFetch', () => {
       );
 
       expect(error.code).toBe('FETCH_BLOCKED');
-      expect(error.message).toBe(
-        'The feed redirected to a host that resolves to a private address, which Lobby does not fetch.',
-      );
+      expect(error.message).toBe(HOST_NOT_ALLOWED_MESSAGE);
       expect(asked).toEqual(['evil.test']);
+    });
+
+    describe('from https', () => {
+      // A self-signed certificate made for this run; only these tests skip verifying it.
+      let tlsDirectory = '';
+      let tls: { key: Buffer; cert: Buffer } | undefined;
+      const rejectUnauthorized = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      beforeAll(async () => {
+        tlsDirectory = await mkdtemp(path.join(os.tmpdir(), 'lobby-safe-fetch-tls-'));
+        const keyPath = path.join(tlsDirectory, 'key.pem');
+        const certPath = path.join(tlsDirectory, 'cert.pem');
+        await promisify(execFile)('openssl', [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-keyout',
+          keyPath,
+          '-out',
+          certPath,
+        ]);
+        tls = { key: await readFile(keyPath), cert: await readFile(certPath) };
+        process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+      });
+      afterAll(async () => {
+        if (rejectUnauthorized === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+        else process.env.NODE_TLS_REJECT_UNAUTHORIZED = rejectUnauthorized;
+        await rm(tlsDirectory, { recursive: true, force: true });
+      });
+
+      async function httpsRedirectingTo(location: string): Promise<number> {
+        const server = https.createServer(tls ?? {}, (_request, response) => {
+          response.writeHead(302, { location });
+          response.end();
+        });
+        openServers.push(server);
+        await new Promise<void>((resolve) => {
+          server.listen(0, '127.0.0.1', resolve);
+        });
+        const address = server.address();
+        if (address === null || typeof address === 'string') throw new Error('no TCP address');
+        return address.port;
+      }
+
+      it('refuses a redirect from https to plain http, without following it', async () => {
+        const plain = await startServer(serveFeed());
+        const port = await httpsRedirectingTo(`${plain.origin}/feed.ics`);
+
+        const error = await fetchError(
+          safeFetch(`https://127.0.0.1:${port}/feed.ics`, {
+            userAgent: USER_AGENT,
+            allowedHosts: ['127.0.0.1'],
+          }),
+        );
+
+        expect(error.code).toBe('FETCH_FAILED');
+        expect(error.message).toBe(
+          'The feed redirected from https to plain http, which Lobby does not follow.',
+        );
+        expect(plain.acceptedSockets()).toBe(0);
+      });
     });
   });
 
@@ -311,24 +382,52 @@ describe('safeFetch', () => {
       );
 
       expect(error.code).toBe('FETCH_BLOCKED');
-      expect(error.message).toBe(
-        "The feed's host resolves to a loopback address, which Lobby does not fetch.",
-      );
+      expect(error.message).toBe(HOST_NOT_ALLOWED_MESSAGE);
       expect(victim.acceptedSockets()).toBe(0);
     });
 
-    it('names the class of a blocked address but never the address itself', async () => {
-      const error = await fetchError(
-        safeFetch('https://metadata.test/latest/', {
-          userAgent: USER_AGENT,
-          lookup: resolvingTo({ 'metadata.test': '169.254.169.254' }),
-        }),
+    it('answers one error for every host it may not fetch, so nobody learns which internal names resolve', async () => {
+      // What dns.lookup rejects with for a name nobody knows.
+      const unknownName: ResolveHost = (hostname) =>
+        Promise.reject(
+          Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }),
+        );
+      const names = resolvingTo({
+        'db.internal.test': '10.0.0.5',
+        'metadata.test': '169.254.169.254',
+        'localhost.test': '127.0.0.1',
+        'cgnat.test': '100.64.0.1',
+        'mapped.test': '::ffff:192.168.0.1',
+      });
+      const attempts: { url: string; lookup: ResolveHost }[] = [
+        { url: 'https://db.internal.test/feed.ics', lookup: names },
+        { url: 'https://metadata.test/latest/', lookup: names },
+        { url: 'http://localhost.test:8080/', lookup: names },
+        { url: 'https://cgnat.test/', lookup: names },
+        { url: 'https://mapped.test/', lookup: names },
+        { url: 'https://nothing-here.test/', lookup: names },
+        { url: 'https://nothing-here.test/', lookup: unknownName },
+        { url: 'http://10.1.2.3/feed.ics', lookup: names },
+        { url: 'http://[fd00::1]/feed.ics', lookup: names },
+      ];
+      const server = await startServer((request, response) => {
+        response.writeHead(302, { location: attempts[Number(request.url?.slice(1))]?.url });
+        response.end();
+      });
+
+      const errors = await Promise.all(
+        attempts.flatMap(({ url, lookup }, index) => [
+          fetchError(safeFetch(url, { userAgent: USER_AGENT, lookup })),
+          fetchError(fetchFrom(server, `/${index}`, { lookup })),
+        ]),
       );
 
-      expect(error.code).toBe('FETCH_BLOCKED');
-      expect(error.message).toBe(
-        "The feed's host resolves to a link-local address, which Lobby does not fetch.",
-      );
+      for (const error of errors) {
+        expect({ code: error.code, message: error.message }).toEqual({
+          code: 'FETCH_BLOCKED',
+          message: HOST_NOT_ALLOWED_MESSAGE,
+        });
+      }
     });
 
     it('lets no request reach a loopback listener that is not allowed, however it is written', async () => {

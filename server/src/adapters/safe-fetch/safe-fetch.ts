@@ -8,11 +8,22 @@ import { isIP, type LookupFunction } from 'node:net';
 import { PassThrough, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { BLOCKED_ADDRESS_DESCRIPTIONS, classifyAddress } from './address-policy.js';
+import { classifyAddress } from './address-policy.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_REDIRECTS = 5;
+
+/**
+ * One answer for every host Lobby may not fetch, whether its name is unknown or it resolves to a
+ * private, loopback, link-local… address, first or after a redirect: a feed URL must not become a
+ * way to learn which internal names resolve.
+ */
+export const HOST_NOT_ALLOWED_MESSAGE =
+  "The feed's host could not be found or is not on the public internet; Lobby fetches public addresses only.";
+
+// What `dns.lookup` says for a name that does not exist (as opposed to a resolver that failed).
+const NAME_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_NONAME', 'ENODATA']);
 
 const ACCEPT = 'text/calendar, text/plain;q=0.9, */*;q=0.1';
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -133,14 +144,22 @@ async function followRedirects(
 ): Promise<SafeFetchResult> {
   let url = parseHttpUrl(startUrl);
   for (let redirectCount = 0; redirectCount <= settings.maxRedirects; redirectCount += 1) {
-    const addresses = await resolveCheckedAddresses(url, settings, signal, redirectCount > 0);
+    const addresses = await resolveCheckedAddresses(url, settings, signal);
     const response = await sendRequest(url, addresses, settings, signal);
     const location = redirectLocation(response);
     if (location === null) {
       return await readResponse(response, url, settings, signal);
     }
     response.destroy();
-    url = parseHttpUrl(location, url);
+    const next = parseHttpUrl(location, url);
+    // A feed asked for over TLS must not continue in clear text, where anyone on the path reads it.
+    if (url.protocol === 'https:' && next.protocol === 'http:') {
+      throw new SafeFetchError(
+        'FETCH_FAILED',
+        'The feed redirected from https to plain http, which Lobby does not follow.',
+      );
+    }
+    url = next;
   }
   throw new SafeFetchError(
     'FETCH_FAILED',
@@ -175,32 +194,39 @@ async function resolveCheckedAddresses(
   url: URL,
   settings: FetchSettings,
   signal: AbortSignal,
-  isRedirect: boolean,
 ): Promise<CheckedAddresses> {
   const hostname = bareHostname(url);
   const literalFamily = isIP(hostname);
   const [first, ...rest] =
     literalFamily === 0
-      ? await untilAborted(settings.lookup(hostname), signal)
+      ? await untilAborted(settings.lookup(hostname), signal).catch((error: unknown) => {
+          throw isNameNotFound(error) ? hostNotAllowed() : error;
+        })
       : [{ address: hostname, family: literalFamily }];
   if (first === undefined) {
-    throw new SafeFetchError('FETCH_FAILED', "The feed's host name could not be found.");
+    throw hostNotAllowed();
   }
   const addresses: CheckedAddresses = [first, ...rest];
   if (isAllowedHost(url, settings.allowedHosts)) {
     return addresses;
   }
-  for (const { address } of addresses) {
-    const verdict = classifyAddress(address);
-    if (!verdict.isPublic) {
-      const subject = isRedirect ? 'The feed redirected to a host that' : "The feed's host";
-      throw new SafeFetchError(
-        'FETCH_BLOCKED',
-        `${subject} resolves to ${BLOCKED_ADDRESS_DESCRIPTIONS[verdict.reason]}, which Lobby does not fetch.`,
-      );
-    }
+  if (addresses.some(({ address }) => !classifyAddress(address).isPublic)) {
+    throw hostNotAllowed();
   }
   return addresses;
+}
+
+function hostNotAllowed(): SafeFetchError {
+  return new SafeFetchError('FETCH_BLOCKED', HOST_NOT_ALLOWED_MESSAGE);
+}
+
+function isNameNotFound(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    NAME_NOT_FOUND_CODES.has(error.code)
+  );
 }
 
 // URL keeps IPv6 literals in brackets; lookups and sockets want them bare.
@@ -429,8 +455,8 @@ function formatBytes(bytes: number): string {
 function describeFailure(error: unknown): string {
   const code =
     error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
-    return "The feed's host name could not be found.";
+  if (code === 'EAI_AGAIN') {
+    return "The feed's host name could not be looked up right now.";
   }
   if (code === 'ECONNREFUSED') {
     return "The feed's server refused the connection.";

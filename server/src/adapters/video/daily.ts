@@ -15,6 +15,7 @@ import type {
 export const DAILY_WEBHOOK_TOLERANCE_SECONDS = 300;
 
 const SIGNATURE_HEADER = 'x-webhook-signature';
+const SIGNATURE_BYTES = 32;
 const TIMESTAMP_HEADER = 'x-webhook-timestamp';
 
 /**
@@ -110,7 +111,6 @@ export function createDailyPlatform(options: {
   webhookSecret: string;
 }): VideoPlatform {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const expectedLength = 32;
   return {
     newVideoRoomName: randomVideoRoomName,
     joinUrl(meeting) {
@@ -139,7 +139,7 @@ export function createDailyPlatform(options: {
           'base64',
         );
         // Constant time: the length is public (always a SHA-256), the bytes are not.
-        if (given.length !== expectedLength || !timingSafeEqual(given, expected)) {
+        if (given.length !== SIGNATURE_BYTES || !timingSafeEqual(given, expected)) {
           return { outcome: 'rejected', reason: 'The signature does not match.' };
         }
         return body === undefined

@@ -3,7 +3,7 @@ import {
   ADHOC_MEETING_MINUTES,
   adhocMeetingEndsAt,
   decideMeetingEnding,
-  decideOnOccurrenceGone,
+  decideOnCalendarWithdrawal,
   type EndedMeetingOfOccurrence,
   endedMeetingStandsFor,
   ENDING_SWEEP_INTERVAL_SECONDS,
@@ -231,19 +231,18 @@ describe('followOccurrence', () => {
   });
 });
 
-describe('decideOnOccurrenceGone', () => {
+describe('decideOnCalendarWithdrawal', () => {
   it.each([
-    [
-      'open, never joined',
-      'OPEN' as const,
-      null,
-      { action: 'end', reason: 'CANCELLED_IN_CALENDAR' },
-    ],
-    ['open, someone joined', 'OPEN' as const, minutes(-5), { action: 'keep' }],
-    ['already ended, never joined', 'ENDED' as const, null, { action: 'keep' }],
-    ['already ended after a join', 'ENDED' as const, minutes(-5), { action: 'keep' }],
-  ])('%s', (_case, status, firstJoinedAt, expected) => {
-    expect(decideOnOccurrenceGone({ status, firstJoinedAt })).toEqual(expected);
+    ['open, never joined', 'OPEN' as const, null, true],
+    ['open, someone joined', 'OPEN' as const, minutes(-5), false],
+    ['already ended, never joined', 'ENDED' as const, null, false],
+    ['already ended after a join', 'ENDED' as const, minutes(-5), false],
+  ])('%s', (_case, status, firstJoinedAt, ends) => {
+    for (const reason of ['CANCELLED_IN_CALENDAR', 'CALENDAR_TURNED_OFF'] as const) {
+      expect(decideOnCalendarWithdrawal({ status, firstJoinedAt }, reason)).toEqual(
+        ends ? { action: 'end', reason } : { action: 'keep' },
+      );
+    }
   });
 });
 

@@ -53,8 +53,8 @@ export type EndedMeetingOfOccurrence = {
 
 /**
  * Whether an ended meeting of an occurrence still stands for it, so that it gets no new one. It
- * does not when the calendar cancelled it (or was turned off) and the occurrence is back, when the occurrence has been
- * rescheduled since (ended meetings keep their times), or when it ended EMPTY before the start
+ * does not when the calendar cancelled it (or was turned off) and the occurrence is back, when the
+ * occurrence has been rescheduled since (ended meetings keep their times), or when it ended EMPTY before the start
  * (someone joined early and left): the occurrence itself has not happened yet.
  */
 export function endedMeetingStandsFor(
@@ -172,18 +172,22 @@ export function followOccurrence(
   return Object.keys(patch).length === 0 ? null : patch;
 }
 
-export type OccurrenceGoneDecision =
-  { action: 'keep' } | { action: 'end'; reason: 'CANCELLED_IN_CALENDAR' };
+/** Why the calendar lets go of a meeting: its occurrence is gone, or the whole calendar is off. */
+export type CalendarWithdrawalReason = 'CANCELLED_IN_CALENDAR' | 'CALENDAR_TURNED_OFF';
+
+export type CalendarWithdrawalDecision =
+  { action: 'keep' } | { action: 'end'; reason: CalendarWithdrawalReason };
 
 /**
- * An occurrence was cancelled or left the feed. Its meeting ends only if nobody ever joined: a
- * meeting people have used follows the ordinary ending rules instead.
+ * The calendar no longer holds a meeting's occurrence (cancelled, left the feed, or the room's
+ * calendar was turned off). The meeting ends only if nobody ever joined: a meeting people have used
+ * follows the ordinary ending rules instead.
  */
-export function decideOnOccurrenceGone(meeting: {
-  status: MeetingStatus;
-  firstJoinedAt: Date | null;
-}): OccurrenceGoneDecision {
+export function decideOnCalendarWithdrawal(
+  meeting: { status: MeetingStatus; firstJoinedAt: Date | null },
+  reason: CalendarWithdrawalReason,
+): CalendarWithdrawalDecision {
   return meeting.status === 'OPEN' && meeting.firstJoinedAt === null
-    ? { action: 'end', reason: 'CANCELLED_IN_CALENDAR' }
+    ? { action: 'end', reason }
     : { action: 'keep' };
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { DomainEvent } from '../../domain/events.js';
+import { domainEventSchema, type DomainEvent } from '../../domain/events.js';
 import type { EventBus, Unsubscribe } from '../events.js';
 import {
   closeRedisConnection,
@@ -14,25 +14,6 @@ import {
   type RedisEngineOptions,
 } from '../redis-connection.js';
 import { ListenerRegistry, type Subscription } from './in-process.js';
-
-const meetingEvent = <Type extends string>(type: Type) =>
-  z.object({ type: z.literal(type), roomId: z.string(), meetingId: z.string() });
-
-const domainEventSchema = z.discriminatedUnion('type', [
-  meetingEvent('meeting.created'),
-  meetingEvent('meeting.changed'),
-  meetingEvent('meeting.ended'),
-  meetingEvent('presence.changed'),
-  meetingEvent('meeting.started'),
-  z.object({
-    type: z.literal('sync.run.changed'),
-    roomId: z.string(),
-    runId: z.string(),
-    status: z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'UNCHANGED', 'FAILED', 'SKIPPED']),
-  }),
-  z.object({ type: z.literal('room.changed'), roomId: z.string() }),
-  z.object({ type: z.literal('apiKey.revoked'), apiKeyId: z.string() }),
-]);
 
 /** An event and the bus that published it. */
 const messageSchema = z.object({ origin: z.string(), event: domainEventSchema });

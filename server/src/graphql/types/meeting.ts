@@ -80,6 +80,11 @@ builder.node(MeetingRef, {
     title: t.exposeString('title', { nullable: true }),
     startsAt: t.expose('startsAt', { type: 'DateTime' }),
     endsAt: t.expose('endsAt', { type: 'DateTime' }),
+    startedAt: t.expose('firstJoinedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the first person joined; null while nobody has',
+    }),
     status: t.expose('status', { type: MeetingStatus }),
     endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
     endReason: t.expose('endReason', { type: MeetingEndReason, nullable: true }),
@@ -148,6 +153,19 @@ builder.prismaObjectFields('Room', (t) => ({
     type: RoomMeetingsRef,
     resolve: async (room, _args, context) =>
       asOfNow((await context.live.currentRoomLobby(room.id)).meetings, context),
+  }),
+  meeting: t.field({
+    type: MeetingRef,
+    nullable: true,
+    description:
+      "One of this room's meetings, open or ended; null, as node(id) answers, for a malformed id, no such meeting or another room's meeting",
+    // Not `for: Meeting`: a page's URL may hold any id, and a wrong one is "no such meeting here".
+    args: { id: t.arg.globalID({ required: true }) },
+    resolve: async (room, { id }, context) => {
+      if (id.typename !== 'Meeting') return null;
+      const [meeting] = await loadMeetings(context.prisma, [id.id]);
+      return meeting?.roomId === room.id ? meeting : null;
+    },
   }),
 }));
 

@@ -1,4 +1,5 @@
-// Saving a room's calendar feed settings; a saved, enabled feed is synced at once.
+// Saving a room's calendar feed settings; a saved, enabled feed is synced at once, and a feed
+// turned off lets go of the meetings it made that nobody has joined.
 import { parseFeedUrl } from '../../domain/calendar/feed-url.js';
 import {
   SYNC_INTERVAL_MINUTES_MAX,
@@ -6,6 +7,7 @@ import {
 } from '../../domain/calendar/sync-schedule.js';
 import type { CalendarFeed } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { endMeetingsOfCalendarTurnedOff } from '../meetings/index.js';
 import { ValidationError } from '../errors.js';
 import { requestCalendarSync } from './request-sync.js';
 
@@ -74,6 +76,10 @@ export async function setRoomCalendar(
       }),
     },
   });
-  if (feed.enabled) await requestCalendarSync(deps, roomId, 'SETTINGS_CHANGED');
+  if (feed.enabled) {
+    await requestCalendarSync(deps, roomId, 'SETTINGS_CHANGED');
+  } else {
+    await endMeetingsOfCalendarTurnedOff(deps, roomId);
+  }
   return feed;
 }

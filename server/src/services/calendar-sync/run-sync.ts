@@ -34,6 +34,9 @@ export const calendarSyncJobData = z.object({ runIds: z.array(z.uuid()).min(1) }
 /** What happens after a room's events changed (meetings follow): wired by the process. */
 export type AfterEventsChanged = (roomId: string) => Promise<void>;
 
+/** How long a room's sync lock outlives a killed worker (extended every third while a sync runs). */
+const ROOM_SYNC_LOCK_TTL_MS = 20_000;
+
 type Deps = ServiceDependencies & { afterEventsChanged: AfterEventsChanged; log: Log };
 type Log = (message: string, error?: unknown) => void;
 
@@ -238,7 +241,7 @@ export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): P
       const outcome = await withLock(
         deps.locks,
         `calendar-sync:${room.id}`,
-        { ttlMs: 60_000, log: deps.log },
+        { ttlMs: ROOM_SYNC_LOCK_TTL_MS, log: deps.log },
         () => syncRoom(deps, run.id, { ...room, calendarFeed: feed }, downloadOnce(feed)),
       );
       if (!outcome.acquired) {

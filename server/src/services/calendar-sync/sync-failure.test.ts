@@ -2,6 +2,7 @@
 // nothing stored but the failure bookkeeping, and backs the feed off.
 import { describe, expect, it } from 'vitest';
 import { createFeedReader } from '../../adapters/feed-reader/index.js';
+import { HOST_NOT_ALLOWED_MESSAGE } from '../../adapters/safe-fetch/index.js';
 import {
   countersOf,
   eventRows,
@@ -111,7 +112,7 @@ describe.each(databaseEngines())('calendar sync failures on $engine', ({ open })
         name: 'a redirect to a loopback host that is not allowed',
         response: (redirectTarget) => ({ kind: 'redirect', location: redirectTarget }),
         errorCode: 'FETCH_BLOCKED',
-        message: /redirected to a host that resolves to/,
+        message: /could not be found or is not on the public internet/,
       },
       {
         name: 'a redirect loop',
@@ -178,9 +179,7 @@ describe.each(databaseEngines())('calendar sync failures on $engine', ({ open })
         const run = await syncRoom(context.deps, room.id);
 
         expect(countersOf(run)).toMatchObject({ status: 'FAILED', errorCode: 'FETCH_BLOCKED' });
-        expect(run.errorMessage).toBe(
-          "The feed's host resolves to a loopback address, which Lobby does not fetch.",
-        );
+        expect(run.errorMessage).toBe(HOST_NOT_ALLOWED_MESSAGE);
         expect(forbidden.connections()).toBe(0);
         expect(await eventRows(context.prisma, room.id)).toEqual([]);
         expect((await feedOf(context.prisma, room.id)).consecutiveFailures).toBe(1);

@@ -49,7 +49,7 @@ function decideFor(candidate: EndingCandidate, now: Date): MeetingEndingDecision
  * meeting, or null when it no longer qualified or does not exist.
  */
 export async function endMeetingIf(
-  deps: ServiceDependencies,
+  deps: Pick<ServiceDependencies, 'prisma' | 'events' | 'now'>,
   meetingId: string,
   reason: MeetingEndReason,
   stillTrue: Prisma.MeetingWhereInput,

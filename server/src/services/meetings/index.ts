@@ -1,4 +1,5 @@
 // Meeting use cases (DESIGN §4): what the GraphQL layer, the calendar sync and the worker call.
+export { endMeetingsOfCalendarTurnedOff } from './calendar-off.js';
 export { endDueMeetings, endMeetingByManager, endMeetingIfDue } from './ending.js';
 export { MeetingEndedError, NotFoundError, SessionClosedError } from './errors.js';
 export { meetingJobHandlers, scheduleMeetingSweeps } from './jobs.js';

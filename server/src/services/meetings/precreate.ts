@@ -29,8 +29,13 @@ export function precreateRoomMeetings(
 }
 
 /** A room's calendar makes meetings only while it is on and has a URL. */
-export const calendarIsOn = {
-  room: { calendarFeed: { is: { enabled: true, url: { not: '' } } } },
+export const calendarFeedIsOn = {
+  enabled: true,
+  url: { not: '' },
+} satisfies Prisma.CalendarFeedWhereInput;
+
+const calendarIsOn = {
+  room: { calendarFeed: { is: calendarFeedIsOn } },
 } satisfies Prisma.CalendarEventWhereInput;
 
 /** Occurrences that may need a meeting now, with what decides it: their ended meetings. */

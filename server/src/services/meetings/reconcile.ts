@@ -1,6 +1,6 @@
 // Following the calendar (DESIGN §4.2): after a sync, a room's open meetings catch up with their
 // occurrences, and occurrences that now qualify get their meetings.
-import { decideOnOccurrenceGone, followOccurrence } from '../../domain/meetings/lifecycle.js';
+import { decideOnCalendarWithdrawal, followOccurrence } from '../../domain/meetings/lifecycle.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { openSession } from './database.js';
 import { eachIsolated } from './each-isolated.js';
@@ -29,7 +29,7 @@ export async function reconcileRoomMeetings(
     }
     // An occurrence turned all-day can no longer have a meeting: for a meeting it is gone.
     if (occurrence.deletedAt !== null || occurrence.isAllDay) {
-      if (decideOnOccurrenceGone(meeting).action === 'end') {
+      if (decideOnCalendarWithdrawal(meeting, 'CANCELLED_IN_CALENDAR').action === 'end') {
         // Re-checked under the row lock: a join that got in first keeps the meeting.
         await endMeetingIf(deps, meeting.id, 'CANCELLED_IN_CALENDAR', {
           ...nobodyPresent,
