@@ -50,6 +50,22 @@ describe('config', () => {
     expect(parse).toThrow(/PORT: /);
   });
 
+  it('uses Jitsi unless told to use Daily, which needs its base64 webhook secret', () => {
+    expect(parseConfig({})).toMatchObject({ VIDEO_PLATFORM: 'jitsi' });
+    const secret = Buffer.from('sixteen-bytes-or-more').toString('base64');
+    expect(parseConfig({ VIDEO_PLATFORM: 'daily', DAILY_WEBHOOK_SECRET: secret })).toMatchObject({
+      VIDEO_PLATFORM: 'daily',
+      DAILY_WEBHOOK_SECRET: secret,
+    });
+    expect(() => parseConfig({ VIDEO_PLATFORM: 'daily' })).toThrow(
+      /DAILY_WEBHOOK_SECRET: required with VIDEO_PLATFORM=daily/,
+    );
+    expect(() =>
+      parseConfig({ VIDEO_PLATFORM: 'daily', DAILY_WEBHOOK_SECRET: 'c2hvcnQ=' }),
+    ).toThrow(/DAILY_WEBHOOK_SECRET: must be base64 of at least 16 bytes/);
+    expect(() => parseConfig({ VIDEO_PLATFORM: 'zoom' })).toThrow(/VIDEO_PLATFORM/);
+  });
+
   describe('JWT verification', () => {
     const jwks = {
       AUTH_JWKS_URL: 'https://id.example.org/.well-known/jwks.json',

@@ -58,6 +58,15 @@ const jwtSecret = z
     'must be at least 32 bytes (HS256 needs a 256-bit key)',
   );
 
+// Daily signs with the base64-decoded secret; anything shorter than 128 bits is no secret.
+const webhookSecret = z
+  .string()
+  .refine(
+    (value) =>
+      /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').byteLength >= 16,
+    'must be base64 of at least 16 bytes',
+  );
+
 const environmentSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -80,6 +89,10 @@ const environmentSchema = z
     CALENDAR_READ_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
     MEETING_PRECREATE_MINUTES: integer(10, 0, 1440),
     VIDEO_BASE_URL: httpUrl.default('https://meet.jit.si'),
+    // Jitsi: presence from the Lobby page's heartbeat. Daily: from its webhooks too.
+    VIDEO_PLATFORM: z.enum(['jitsi', 'daily']).default('jitsi'),
+    // Daily's webhook `hmac` secret, base64 as Daily hands it out.
+    DAILY_WEBHOOK_SECRET: optionalString.pipe(webhookSecret.optional()),
     AUTH_JWT_SECRET: optionalString.pipe(jwtSecret.optional()),
     AUTH_JWKS_URL: optionalString.pipe(httpsUrl.optional()),
     AUTH_JWT_ISSUER: optionalString,
@@ -117,6 +130,13 @@ const environmentSchema = z
     METRICS_PORT: port,
   })
   .superRefine((environment, context) => {
+    if (environment.VIDEO_PLATFORM === 'daily' && environment.DAILY_WEBHOOK_SECRET === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DAILY_WEBHOOK_SECRET'],
+        message: 'required with VIDEO_PLATFORM=daily',
+      });
+    }
     if (environment.METRICS_PORT !== undefined && environment.METRICS_PORT === environment.PORT) {
       context.addIssue({
         code: 'custom',

@@ -1,6 +1,8 @@
-// Being in a meeting: a heartbeat every 20 s, and a leave when the page or the tab goes away.
+// Being in a meeting: a heartbeat every 20 s, and a leave when the tab goes away, or when the
+// meeting page goes away while no call tab it opened is still open.
 import { stringifyDocument } from '@urql/core';
 import { useClient } from '@urql/solid';
+import type { Client } from '@urql/core';
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import { graphql } from '../graphql/generated/index.js';
 import { startBackgroundTicker } from './background-ticker.js';
@@ -11,6 +13,8 @@ import { runMutation } from './request.js';
 
 /** The server closes a session that has been silent for 60 s: three beats fit in that. */
 const HEARTBEAT_INTERVAL_MS = 20_000;
+/** How often a session kept for its call tab looks whether that tab is still open. */
+const CALL_WATCH_INTERVAL_MS = 2_000;
 
 const MeetingHeartbeatDocument = graphql(`
   mutation MeetingHeartbeat($sessionId: ID!) {
@@ -38,13 +42,46 @@ export type PresenceState =
   | 'lost'
   | 'left';
 
-export type Presence = { state: Accessor<PresenceState>; leave: () => Promise<void> };
+export type Presence = {
+  state: Accessor<PresenceState>;
+  leave: () => Promise<void>;
+  /** Opens the call in a tab of its own (or shows it again); the session lives while it is open. */
+  openCall: () => void;
+};
 
-export function createPresence(session: MeetingSession): Presence {
+type KeptPresence = Presence & {
+  /** The meeting page shows it again. */
+  attach(): void;
+  /** The meeting page went away: leave, unless the call tab it opened is still open. */
+  release(): void;
+};
+
+/** Sessions of this tab that are still present, by id: the meeting page finds its own again. */
+const keptPresences = new Map<string, KeptPresence>();
+
+/** Presence in the session for as long as the meeting page shows it or its call tab is open. */
+export function usePresence(session: MeetingSession): Presence {
   const client = useClient();
   const { headers } = useGraphqlConnection();
+  const presence = keptPresences.get(session.sessionId) ?? createPresence(session, client, headers);
+  keptPresences.set(session.sessionId, presence);
+  presence.attach();
+  onCleanup(() => {
+    presence.release();
+  });
+  return presence;
+}
+
+function createPresence(
+  session: MeetingSession,
+  client: Client,
+  headers: Record<string, string>,
+): KeptPresence {
   const [state, setState] = createSignal<PresenceState>('present');
   const variables = { sessionId: session.sessionId };
+  let callTab: Window | null = null;
+  let stopCallWatch: (() => void) | null = null;
+  const callTabIsOpen = () => callTab !== null && !callTab.closed;
 
   const heartbeat = async () => {
     const outcome = await runMutation(
@@ -80,10 +117,17 @@ export function createPresence(session: MeetingSession): Presence {
   document.addEventListener('visibilitychange', onVisibilityChange);
   window.addEventListener('pagehide', onPageHide);
 
+  function stopWatchingCall() {
+    stopCallWatch?.();
+    stopCallWatch = null;
+  }
+
   function stop(next: PresenceState) {
     stopTicker();
+    stopWatchingCall();
     document.removeEventListener('visibilitychange', onVisibilityChange);
     window.removeEventListener('pagehide', onPageHide);
+    keptPresences.delete(session.sessionId);
     setState(next);
   }
 
@@ -100,6 +144,40 @@ export function createPresence(session: MeetingSession): Presence {
     );
   };
 
-  onCleanup(() => void leave());
-  return { state, leave };
+  const openCall = () => {
+    if (callTab !== null && callTabIsOpen()) {
+      callTab.focus();
+      return;
+    }
+    // Opened blank and cut loose before it loads the call: the call's page gets no handle on this
+    // one (as with rel=noopener), while this page keeps one to see whether the call is still open.
+    const opened = window.open('', '_blank');
+    if (opened === null) {
+      window.location.assign(session.joinUrl);
+      return;
+    }
+    opened.opener = null;
+    opened.location.href = session.joinUrl;
+    callTab = opened;
+  };
+
+  return {
+    state,
+    leave,
+    openCall,
+    attach: stopWatchingCall,
+    release() {
+      if (state() !== 'present') return;
+      if (!callTabIsOpen()) {
+        void leave();
+        return;
+      }
+      const watch = setInterval(() => {
+        if (!callTabIsOpen()) void leave();
+      }, CALL_WATCH_INTERVAL_MS);
+      stopCallWatch = () => {
+        clearInterval(watch);
+      };
+    },
+  };
 }

@@ -14,7 +14,7 @@ import { createMeetingJoiner } from '../lib/join-meeting.js';
 import { describeMeetingEnd, describeParticipants, meetingTitle } from '../lib/lobby-wording.js';
 import { currentSession, decodePathSegment, type MeetingSession } from '../lib/meeting-session.js';
 import { usePageTitle } from '../lib/page-title.js';
-import { createPresence } from '../lib/presence.js';
+import { usePresence } from '../lib/presence.js';
 import { runMutation } from '../lib/request.js';
 import { createServerNow } from '../lib/server-now.js';
 
@@ -157,7 +157,7 @@ function MeetingView(props: { meeting: PageMeeting }) {
 }
 
 function InMeeting(props: { session: MeetingSession; title: string; lobbyPath: string }) {
-  const presence = createPresence(props.session);
+  const presence = usePresence(props.session);
   const navigate = useNavigate();
   // Opt-in: the default platform (meet.jit.si) limits embedded calls; a tab of its own is safer.
   const [embedded, setEmbedded] = createSignal(false);
@@ -172,9 +172,15 @@ function InMeeting(props: { session: MeetingSession; title: string; lobbyPath: s
       <Switch>
         <Match when={presence.state() === 'present'}>
           <div class="call__actions">
-            <a class="button" href={props.session.joinUrl} target="_blank" rel="noopener">
+            <button
+              type="button"
+              class="button"
+              onClick={() => {
+                presence.openCall();
+              }}
+            >
               Open the call in a new tab
-            </a>
+            </button>
             <button
               type="button"
               class="button button--secondary"

@@ -113,6 +113,31 @@ describeInBrowser.each(stackVariants())('$name', (variant) => {
     ]);
   }, 60_000);
 
+  it('keeps the participant in the meeting while its call tab is open, after leaving its page', async () => {
+    const { gql, managerToken } = suite.stack();
+    const room = await createRoomAs(gql, managerToken, { name: uniqueRoomName('lobby') });
+    const meetingId = await startMeetingAs(gql, managerToken, room.name);
+    const participant = await suite.browsing().openPage();
+    await participant.goto(`/${room.name}`);
+    await lobbySection(participant, 'live').getByRole('button', { name: /^Join/ }).click();
+    const [callTab] = await Promise.all([
+      participant.context().waitForEvent('page'),
+      participant.getByRole('button', { name: 'Open the call in a new tab' }).click(),
+    ]);
+    // Back to the lobby by its link, as people do while the call goes on in the other tab.
+    await participant.getByRole('link', { name: room.name, exact: true }).click();
+    await participant.waitForURL(`/${room.name}`);
+    const card = lobbySection(participant, 'live').getByRole('article');
+    await card.getByText('1 person here').waitFor();
+    expect((await serverLobbyOf(gql, room.name)).live).toEqual([
+      expect.objectContaining({ id: meetingId, participantCount: 1 }),
+    ]);
+
+    // Closing the call tab is leaving.
+    await callTab.close();
+    await card.getByText('Nobody here yet').waitFor();
+  }, 60_000);
+
   it('says when it is offline, then reconnects and shows what changed meanwhile', async () => {
     const { gql, managerToken } = suite.stack();
     const room = await createRoomAs(gql, managerToken, { name: uniqueRoomName('lobby') });

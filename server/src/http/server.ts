@@ -1,5 +1,6 @@
-// One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready, the client, and
-// /metrics unless it has a port of its own (METRICS_PORT); and a worker's own small server.
+// One port for everything: /graphql (HTTP, SSE and WebSocket), /health, /ready, the video
+// platform's webhooks, the client, and /metrics unless it has a port of its own (METRICS_PORT); and
+// a worker's own small server.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { WEBSOCKET_MAX_PAYLOAD_BYTES, type GraphqlServer } from '../graphql/serv
 import { withRequestId } from '../processes/logger.js';
 import type { Log } from '../processes/runtime.js';
 import type { Metrics } from './metrics.js';
+import { VIDEO_WEBHOOK_PATH, type VideoWebhookHandler } from './video-webhook.js';
 
 export type ReadinessCheck = () => Promise<Record<string, string>>;
 
@@ -26,6 +28,8 @@ export type HttpServerOptions = {
   graphiql: boolean;
   /** The built client (client/dist), served with a fallback to index.html for client routes. */
   clientDirectory: string | undefined;
+  /** Presence webhooks of the video platform; undefined when it sends none (Jitsi). */
+  videoWebhook: VideoWebhookHandler | undefined;
   log: Log;
 };
 
@@ -222,7 +226,7 @@ export function createWorkerHttpServer(options: OperationsOptions & { log: Log }
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const { yoga, checkReadiness, clientDirectory, metrics, log } = options;
+  const { yoga, checkReadiness, clientDirectory, metrics, videoWebhook, log } = options;
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     setSecurityHeaders(response, apiContentSecurityPolicy);
     const pathname = requestPathname(request);
@@ -231,6 +235,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return;
     }
     if (await serveOperations(pathname, request, response, { checkReadiness, metrics })) return;
+    if (pathname === VIDEO_WEBHOOK_PATH && videoWebhook !== undefined) {
+      await videoWebhook(request, response);
+      return;
+    }
     if (pathname.startsWith(yoga.graphqlEndpoint) || clientDirectory === undefined) {
       if (options.graphiql && asksForGraphiql(request)) {
         setSecurityHeaders(response, graphiqlContentSecurityPolicy);

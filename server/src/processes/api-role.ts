@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRoomLobbies } from '../services/lobby/room-lobbies.js';
+import { videoPlatformFor } from '../adapters/video/index.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
 import {
@@ -12,6 +13,7 @@ import {
   createMetricsServer,
   type HttpServer,
 } from '../http/server.js';
+import { createVideoWebhookHandler } from '../http/video-webhook.js';
 import { createAuthenticator, type Authenticated } from '../services/auth/authenticate.js';
 import { createCredentialWatch } from '../services/auth/credential-watch.js';
 import { loadRoomLobby } from '../services/meetings/index.js';
@@ -69,6 +71,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     roomLobbies,
     issueDevelopmentToken: options.issueDevelopmentToken,
   });
+  const presenceWebhooks = videoPlatformFor(config).presenceWebhooks ?? undefined;
   const yoga = createGraphqlServer({
     schema,
     authenticate,
@@ -90,6 +93,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     metrics: metricsServer === null ? metricsEndpoint : null,
     graphiql: config.GRAPHQL_INTROSPECTION,
     clientDirectory: existsSync(path.join(clientDist, 'index.html')) ? clientDist : undefined,
+    videoWebhook: presenceWebhooks && createVideoWebhookHandler(deps, presenceWebhooks, log),
     log,
   });
   metrics.observeWebSockets(http.webSockets);

@@ -28,6 +28,8 @@ export type ServiceDependencies = {
     | 'CALENDAR_FETCH_ALLOWED_HOSTS'
     | 'MEETING_PRECREATE_MINUTES'
     | 'VIDEO_BASE_URL'
+    | 'VIDEO_PLATFORM'
+    | 'DAILY_WEBHOOK_SECRET'
     | 'ROOMS_PER_USER_MAX'
   > &
     RateLimitSettings;

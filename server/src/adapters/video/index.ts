@@ -1,3 +1,11 @@
-// The video platform adapter: the interface services use, and the default Jitsi-style platform.
+// The video platform adapter: the interface services use, Jitsi (the default) and Daily.
+export { createDailyPlatform, signDailyWebhook } from './daily.js';
 export { createJitsiPlatform } from './jitsi.js';
-export { type VideoPlatform, videoPlatformFor } from './video-platform.js';
+export {
+  type PlatformEvent,
+  type PresenceWebhooks,
+  type VideoPlatform,
+  type WebhookReading,
+  type WebhookRequest,
+  videoPlatformFor,
+} from './video-platform.js';

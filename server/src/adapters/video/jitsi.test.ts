@@ -42,7 +42,11 @@ describe('the Jitsi-style video platform', () => {
   );
 
   it('is the platform chosen from the configuration', () => {
-    const configured = videoPlatformFor({ VIDEO_BASE_URL: 'https://meet.example.com' });
+    const configured = videoPlatformFor({
+      VIDEO_BASE_URL: 'https://meet.example.com',
+      VIDEO_PLATFORM: 'jitsi',
+      DAILY_WEBHOOK_SECRET: undefined,
+    });
     expect(configured.joinUrl({ videoRoomName: 'r-1' }, { displayName: 'A' })).toMatch(
       /^https:\/\/meet\.example\.com\/r-1#/,
     );

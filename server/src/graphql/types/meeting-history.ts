@@ -6,7 +6,7 @@ import type { ParticipantSession, PrismaClient } from '../../generated/prisma/cl
 import { ValidationError } from '../../services/errors.js';
 import { isUuid } from '../../services/meetings/database.js';
 import {
-  asLobbyMeeting,
+  countedSessionsInclude,
   withParticipantCount,
   type LobbyMeeting,
 } from '../../services/meetings/index.js';
@@ -34,12 +34,12 @@ async function loadMeetingHistoryPage(
     where: { roomId, status: 'ENDED' },
     // The id breaks ties, so pages neither repeat nor skip meetings that ended at the same instant.
     orderBy: [{ endedAt: 'desc' }, { id: 'desc' }],
-    include: withParticipantCount,
+    include: countedSessionsInclude,
     // Backwards (`last`/`before`): Prisma counts back from the cursor and returns rows in order.
     take: inverted ? -limit : limit,
     ...(cursor !== undefined && { cursor: { id: cursor }, skip: 1 }),
   });
-  const meetings = rows.map(asLobbyMeeting);
+  const meetings = rows.map(withParticipantCount);
   // resolveCursorConnection wants a backwards page nearest-to-the-cursor first.
   return inverted ? meetings.reverse() : meetings;
 }

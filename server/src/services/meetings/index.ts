@@ -4,7 +4,7 @@ export { endDueMeetings, endMeetingByManager, endMeetingIfDue } from './ending.j
 export { MeetingEndedError, NotFoundError, SessionClosedError } from './errors.js';
 export { meetingJobHandlers, scheduleMeetingSweeps } from './jobs.js';
 export {
-  asLobbyMeeting,
+  countedSessionsInclude,
   findLiveMeetingId,
   loadMeetings,
   loadRoomLobby,
@@ -14,6 +14,7 @@ export {
   type RoomMeetings,
   withParticipantCount,
 } from './lobby.js';
+export { applyPlatformEvent, type PlatformEventOutcome } from './platform-presence.js';
 export { precreateMeetings } from './precreate.js';
 export {
   closeStaleSessions,

@@ -5,23 +5,28 @@ import { openSession, type DatabaseReader } from './database.js';
 
 export type LobbyMeeting = Meeting & { participantCount: number };
 
-export type RoomMeetings = {
-  live: LobbyMeeting[];
-  upcoming: LobbyMeeting[];
-  generatedAt: Date;
-  /** When the lists change by the clock alone (the next upcoming start); null if never. */
-  nextChangeAt: Date | null;
-};
+/**
+ * The sessions the participant count is made of: the platform's open sessions once the platform has
+ * reported anyone in the meeting (people on the Lobby page are in the call too, and must not count
+ * twice), else the Lobby pages' open sessions. One filter, so the count stays one SQL statement.
+ */
+const countedSession = {
+  ...openSession,
+  OR: [
+    { platformSessionId: { not: null } },
+    { meeting: { sessions: { none: { platformSessionId: { not: null } } } } },
+  ],
+} satisfies Prisma.ParticipantSessionWhereInput;
 
-/** What a meeting query includes so that each row knows its participant count. */
-export const withParticipantCount = {
-  _count: { select: { sessions: { where: openSession } } },
+export const countedSessionsInclude = {
+  _count: { select: { sessions: { where: countedSession } } },
 } satisfies Prisma.MeetingInclude;
 
-export function asLobbyMeeting({
+/** A meeting loaded with `countedSessionsInclude`, as the lobby and the API show it. */
+export function withParticipantCount({
   _count,
   ...meeting
-}: Prisma.MeetingGetPayload<{ include: typeof withParticipantCount }>): LobbyMeeting {
+}: Prisma.MeetingGetPayload<{ include: typeof countedSessionsInclude }>): LobbyMeeting {
   return { ...meeting, participantCount: _count.sessions };
 }
 
@@ -32,10 +37,18 @@ export async function loadMeetings(
 ): Promise<LobbyMeeting[]> {
   const rows = await db.meeting.findMany({
     where: { id: { in: [...meetingIds] } },
-    include: withParticipantCount,
+    include: countedSessionsInclude,
   });
-  return rows.map(asLobbyMeeting);
+  return rows.map(withParticipantCount);
 }
+
+export type RoomMeetings = {
+  live: LobbyMeeting[];
+  upcoming: LobbyMeeting[];
+  generatedAt: Date;
+  /** When the lists change by the clock alone (the next upcoming start); null if never. */
+  nextChangeAt: Date | null;
+};
 
 export async function loadRoomMeetings(
   db: DatabaseReader,
@@ -44,9 +57,10 @@ export async function loadRoomMeetings(
 ): Promise<RoomMeetings> {
   const rows = await db.meeting.findMany({
     where: { roomId, status: 'OPEN' },
-    include: withParticipantCount,
+    include: countedSessionsInclude,
   });
-  const { live, upcoming, nextChangeAt } = partitionMeetings(rows.map(asLobbyMeeting), now);
+  const meetings = rows.map(withParticipantCount);
+  const { live, upcoming, nextChangeAt } = partitionMeetings(meetings, now);
   return { live, upcoming, generatedAt: now, nextChangeAt };
 }
 

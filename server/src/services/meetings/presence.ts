@@ -20,15 +20,25 @@ const SWEEP_BATCH_SIZE = 500;
 const meetingNotFound = () => new NotFoundError('No such meeting.');
 const sessionNotFound = () => new NotFoundError('No such participant session.');
 
+function collapseWhitespace(displayName: string | null): string {
+  return (displayName ?? '').replace(/\s+/g, ' ').trim();
+}
+
 /** Trimmed, whitespace collapsed, "Guest" when empty; too long is the caller's mistake. */
 function normalizeDisplayName(displayName: string | null): string {
-  const normalized = (displayName ?? '').replace(/\s+/g, ' ').trim();
+  const normalized = collapseWhitespace(displayName);
   if (normalized.length > DISPLAY_NAME_MAX_LENGTH) {
     throw new ValidationError(
       `A display name has at most ${DISPLAY_NAME_MAX_LENGTH} characters.`,
       'displayName',
     );
   }
+  return normalized === '' ? ANONYMOUS_DISPLAY_NAME : normalized;
+}
+
+/** A name the video platform reported: nobody to refuse, so it is cut to length instead. */
+export function platformDisplayName(displayName: string): string {
+  const normalized = collapseWhitespace(displayName).slice(0, DISPLAY_NAME_MAX_LENGTH).trim();
   return normalized === '' ? ANONYMOUS_DISPLAY_NAME : normalized;
 }
 
@@ -85,7 +95,8 @@ export async function meetingHeartbeat(
   const now = deps.now();
   // Conditional: a heartbeat never revives a session that the sweep or a leave has closed.
   const { count } = await deps.prisma.participantSession.updateMany({
-    where: { ...openSession, id: sessionId },
+    // A platform session's lastSeenAt orders its events: a heartbeat never moves it.
+    where: { ...openSession, id: sessionId, platformSessionId: null },
     data: { lastSeenAt: now },
   });
   const session = await deps.prisma.participantSession.findUnique({
@@ -148,14 +159,24 @@ async function closeSessions(
     await publishMeetingEvent(deps.events, 'presence.changed', meeting);
   }
   if (closed.becameEmpty) {
-    const decision = decideMeetingEnding(
-      { ...meeting, openSessionCount: 0 },
-      room.gracePeriodMinutes,
-      now,
-    );
-    await scheduleEndingCheck(deps.jobs, meetingId, decision, now);
+    await scheduleEmptyMeetingCheck(deps, meeting, room.gracePeriodMinutes, now);
   }
   return { closedCount: closed.closedCount, meeting };
+}
+
+/** Sets the grace timer of a meeting that nobody is in any more. */
+export async function scheduleEmptyMeetingCheck(
+  deps: ServiceDependencies,
+  meeting: Meeting,
+  gracePeriodMinutes: number,
+  now: Date,
+): Promise<void> {
+  const decision = decideMeetingEnding(
+    { ...meeting, openSessionCount: 0 },
+    gracePeriodMinutes,
+    now,
+  );
+  await scheduleEndingCheck(deps.jobs, meeting.id, decision, now);
 }
 
 /** Closes the session (again is fine) and returns its meeting as it is now. */
@@ -176,10 +197,16 @@ export async function leaveMeeting(
   return meeting;
 }
 
-/** The sweep: closes sessions silent for SESSION_TIMEOUT_SECONDS, as if they had left. */
+/**
+ * The sweep: closes Lobby pages' sessions silent for SESSION_TIMEOUT_SECONDS, as if they had left.
+ * Sessions the video platform reported have no heartbeat: only the platform closes them.
+ */
 export async function closeStaleSessions(deps: ServiceDependencies): Promise<number> {
   const cutoff = staleSessionCutoff(deps.now());
-  const stale = { lastSeenAt: { lte: cutoff } } satisfies Prisma.ParticipantSessionWhereInput;
+  const stale = {
+    lastSeenAt: { lte: cutoff },
+    platformSessionId: null,
+  } satisfies Prisma.ParticipantSessionWhereInput;
   const meetings = await deps.prisma.participantSession.findMany({
     where: { ...openSession, ...stale },
     select: { meetingId: true },
