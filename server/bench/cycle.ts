@@ -14,7 +14,7 @@ import {
   type LobbyProcess,
 } from '../test/support/api-server.js';
 import { numberOption, openBenchDatabase } from './bench-support.js';
-import { formatMs } from './statistics.js';
+import { formatMs, percentile } from './statistics.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL;
@@ -153,6 +153,14 @@ try {
   const firstQueuedAt = span._min.queuedAt?.getTime() ?? Number.NaN;
   const cycleMs = (span._max.finishedAt?.getTime() ?? Number.NaN) - firstQueuedAt;
   const byStatus = await prisma.calendarSyncRun.groupBy({ by: ['status'], _count: true });
+  const runTimes = await prisma.calendarSyncRun.findMany({
+    select: { queuedAt: true, startedAt: true, finishedAt: true },
+  });
+  const sortedMs = (values: number[]) => values.filter(Number.isFinite).sort((a, b) => a - b);
+  const runMs = sortedMs(
+    runTimes.map((run) => (run.finishedAt?.getTime() ?? NaN) - (run.startedAt?.getTime() ?? NaN)),
+  );
+  const firstStartMs = sortedMs(runTimes.map((run) => run.startedAt?.getTime() ?? NaN))[0];
   const events = await prisma.calendarEvent.count();
   const requests = feedServer.requests();
   const fetchesPerUrl = new Map<string, number>();
@@ -172,6 +180,11 @@ try {
   console.log(
     `cycle wall time, first run queued to last run finished: ${formatMs(cycleMs)} ` +
       `(goal < ${formatMs(goalCycleMs)}: ${cycleMs < goalCycleMs ? 'met' : 'missed'})`,
+  );
+  console.log(
+    `first run started ${formatMs((firstStartMs ?? Number.NaN) - firstQueuedAt)} after the first was queued; ` +
+      `one room's run (started to finished): p50 ${formatMs(percentile(runMs, 0.5))}, ` +
+      `p99 ${formatMs(percentile(runMs, 0.99))}`,
   );
   console.log(
     `runs by status: ${byStatus.map((group) => `${group.status} ${String(group._count)}`).join(', ')}; ` +
