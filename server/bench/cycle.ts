@@ -135,8 +135,11 @@ try {
   );
   const workersReadyMs = performance.now() - startedAt;
 
+  // Rooms whose run has an outcome: a slow cycle outlasts the sync interval and begins the next.
   const finished = () =>
-    prisma.calendarSyncRun.count({ where: { status: { notIn: ['QUEUED', 'RUNNING'] } } });
+    prisma.room.count({
+      where: { syncRuns: { some: { status: { notIn: ['QUEUED', 'RUNNING'] } } } },
+    });
   while ((await finished()) < roomCount) {
     if (performance.now() - startedAt > timeoutMs) {
       console.log(`timed out after ${formatMs(timeoutMs)}: not every room's run finished`);
@@ -146,6 +149,8 @@ try {
   }
   const doneMs = performance.now() - startedAt;
 
+  // Taken at once: what follows the cycle (the next one's first fetches) must not count.
+  const requests = [...feedServer.requests()];
   const span = await prisma.calendarSyncRun.aggregate({
     _min: { queuedAt: true },
     _max: { finishedAt: true },
@@ -162,7 +167,11 @@ try {
   );
   const firstStartMs = sortedMs(runTimes.map((run) => run.startedAt?.getTime() ?? NaN))[0];
   const events = await prisma.calendarEvent.count();
-  const requests = feedServer.requests();
+  const failures = await prisma.calendarSyncRun.groupBy({
+    by: ['errorCode'],
+    where: { status: 'FAILED' },
+    _count: true,
+  });
   const fetchesPerUrl = new Map<string, number>();
   for (const request of requests) {
     fetchesPerUrl.set(request.path, (fetchesPerUrl.get(request.path) ?? 0) + 1);
@@ -190,6 +199,11 @@ try {
     `runs by status: ${byStatus.map((group) => `${group.status} ${String(group._count)}`).join(', ')}; ` +
       `${events} occurrences stored`,
   );
+  if (failures.length > 0) {
+    console.log(
+      `failed runs by error: ${failures.map((group) => `${String(group.errorCode)} ${String(group._count)}`).join(', ')}`,
+    );
+  }
 } finally {
   await Promise.all(workers.map((worker) => worker.stop()));
   await feedServer.close();
