@@ -1,4 +1,4 @@
-// The messages between `npm run bench:live` and its subscriber processes, and the one way both
+// The messages between `npm run bench:live` / `bench:rooms` and their subscriber processes, and the one way both
 // describe a lobby.
 import { z } from 'zod';
 
@@ -7,12 +7,21 @@ export const subscriberOptions = z.object({
   count: z.number().int().positive(),
   /** Index of this process's first subscriber among all, so URLs alternate across processes too. */
   firstIndex: z.number().int().nonnegative(),
-  roomName: z.string(),
+  /** Subscriber i follows `roomNames[i % roomNames.length]` (i counted within this process). */
+  roomNames: z.array(z.string()).min(1),
 });
 
-/** From the parent: arm for a change (then it is made), collect what arrived, or close. */
+/**
+ * From the parent: arm for a change (then it is made; of one room when `roomName` is given, else of
+ * every subscriber's room), collect what arrived, or close.
+ */
 export const parentMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('arm'), change: z.number(), expectedLobby: z.string() }),
+  z.object({
+    type: z.literal('arm'),
+    change: z.number(),
+    expectedLobby: z.string(),
+    roomName: z.string().optional(),
+  }),
   z.object({ type: z.literal('collect'), change: z.number() }),
   z.object({ type: z.literal('close') }),
 ]);

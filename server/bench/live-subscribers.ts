@@ -1,6 +1,6 @@
-// Subscribers for `npm run bench:live`, in a child process with an IPC channel: opens `count`
-// graphql-ws connections (round robin over the API URLs), subscribes each to one room's
-// roomMeetings, and measures, per change the parent announces, when each connection receives the
+// Subscribers for `npm run bench:live` and `bench:rooms`, in a child process with an IPC channel:
+// opens `count` graphql-ws connections (round robin over the API URLs), subscribes each to its
+// room's roomMeetings, and measures, per change the parent announces, when each connection receives the
 // lobby that change produces. Plain `ws` with the graphql-transport-ws protocol keeps clients small.
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -33,6 +33,7 @@ async function run(): Promise<void> {
   const sockets: WebSocket[] = [];
   /** Subscribers whose subscription is running: the ones each change must reach. */
   const subscribedIndexes = new Set<number>();
+  const roomNameOf = (index: number) => options.roomNames[index % options.roomNames.length];
   let armed: { change: number; expectedLobby: string } | undefined;
   let waiting = new Set<number>();
   let receivedAtMs: number[] = [];
@@ -70,7 +71,7 @@ async function run(): Promise<void> {
             JSON.stringify({
               id: '1',
               type: 'subscribe',
-              payload: { query: subscription, variables: { roomName: options.roomName } },
+              payload: { query: subscription, variables: { roomName: roomNameOf(index) } },
             }),
           );
           return;
@@ -111,9 +112,16 @@ async function run(): Promise<void> {
     const message = parentMessage.parse(raw);
     if (message.type === 'arm') {
       armed = { change: message.change, expectedLobby: message.expectedLobby };
-      waiting = new Set(subscribedIndexes);
+      const { roomName } = message;
+      waiting = new Set(
+        [...subscribedIndexes].filter(
+          (index) => roomName === undefined || roomNameOf(index) === roomName,
+        ),
+      );
       receivedAtMs = [];
       send({ type: 'armed', change: message.change });
+      // None of these subscribers follows the changed room: nothing to wait for.
+      if (waiting.size === 0) report();
     } else if (message.type === 'collect') {
       if (armed?.change === message.change) report();
     } else {
