@@ -5,6 +5,7 @@ import {
   WORKER_STOPS_BEFORE_PAUSE,
 } from '../../domain/calendar/sync-schedule.js';
 import type { JobHandler, JobQueue } from '../../engines/jobs.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import { withLock } from '../../engines/with-lock.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { settleAllOwedMeetings } from './owed-meetings.js';
@@ -83,25 +84,36 @@ async function recoverStaleRuns(deps: Deps): Promise<void> {
 }
 
 async function queueDueFeeds(deps: Deps): Promise<void> {
-  const due = await deps.prisma.calendarFeed.findMany({
-    where: {
-      enabled: true,
-      pausedReason: null,
-      nextSyncAt: { lte: deps.now() },
-      room: { syncRuns: { none: { status: { in: [...activeRunStatuses] } } } },
-    },
+  const dueFeed = {
+    enabled: true,
+    pausedReason: null,
+    nextSyncAt: { lte: deps.now() },
+    room: { syncRuns: { none: { status: { in: [...activeRunStatuses] } } } },
+  } satisfies Prisma.CalendarFeedWhereInput;
+  const oldest = await deps.prisma.calendarFeed.findMany({
+    where: dueFeed,
     orderBy: { nextSyncAt: 'asc' },
     take: duePerPass,
+    select: { url: true },
+  });
+  // Every due room of a URL in the same pass: a URL split over two passes is downloaded twice.
+  const due = await deps.prisma.calendarFeed.findMany({
+    where: { ...dueFeed, url: { in: [...new Set(oldest.map((feed) => feed.url))] } },
     select: { roomId: true, url: true },
   });
-  const runIdsByUrl = new Map<string, string[]>();
-  for (const feed of due) {
-    const { run, created } = await findOrCreateActiveRun(deps.prisma, feed.roomId, 'SCHEDULE');
-    if (!created) continue;
-    await publishRunChanged(deps, run);
-    runIdsByUrl.set(feed.url, [...(runIdsByUrl.get(feed.url) ?? []), run.id]);
+  const feedsByUrl = new Map<string, typeof due>();
+  for (const feed of due) feedsByUrl.set(feed.url, [...(feedsByUrl.get(feed.url) ?? []), feed]);
+  // Each URL's job is enqueued as soon as its runs exist, so workers start while the pass goes on.
+  for (const feeds of feedsByUrl.values()) {
+    const runIds: string[] = [];
+    for (const feed of feeds) {
+      const { run, created } = await findOrCreateActiveRun(deps.prisma, feed.roomId, 'SCHEDULE');
+      if (!created) continue;
+      await publishRunChanged(deps, run);
+      runIds.push(run.id);
+    }
+    if (runIds.length > 0) await enqueueRuns(deps, runIds);
   }
-  for (const runIds of runIdsByUrl.values()) await enqueueRuns(deps, runIds);
 }
 
 /** One pass; several workers may call it at once: the lock makes the others skip. */
