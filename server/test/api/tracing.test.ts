@@ -26,6 +26,7 @@ import {
 
 const preload = ['--import', path.resolve(import.meta.dirname, '../../src/processes/tracing.ts')];
 const serverKind = 2;
+const secretInUrl = 'feed-secret-in-a-get-request';
 const clientKind = 3;
 
 function tracingEnvironment(collector: OtlpCollector, serviceName: string) {
@@ -71,6 +72,12 @@ describe('tracing in the all-in-one process (embedded engines)', { timeout: 120_
     try {
       const api = testApi(port, () => lobby.stop());
       await api.gql('query DemoRoom { room(name: "demo") { name } }');
+      // GraphQL over GET: the document and its variables are in the URL.
+      const parameters = new URLSearchParams({
+        query: 'query ($name: String!) { room(name: $name) { name } }',
+        variables: JSON.stringify({ name: secretInUrl }),
+      });
+      await fetch(`${api.graphqlUrl}?${parameters.toString()}`);
     } finally {
       // Stopping flushes what the batch still holds.
       await lobby.stop();
@@ -79,6 +86,12 @@ describe('tracing in the all-in-one process (embedded engines)', { timeout: 120_
   afterAll(async () => {
     await collector.close();
     await rm(dataDirectory, { recursive: true, force: true });
+  });
+
+  it('redacts the GraphQL parameters of a request URL', () => {
+    const requests = collector.spans.filter((span) => span.attributes['url.query'] !== undefined);
+    expect(requests).not.toEqual([]);
+    expect(collector.bodies.join('\n')).not.toContain(secretInUrl);
   });
 
   it('makes the GraphQL operation a child of its HTTP request, and its queries children of it', () => {

@@ -35,7 +35,11 @@ export function startTracing(settings: TracingSettings): void {
     instrumentations: [
       // Outgoing requests are feed downloads (their URLs carry secrets: safe-fetch makes its own
       // span with the host only) and the exporter's own posts.
-      new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true }),
+      new HttpInstrumentation({
+        disableOutgoingRequestInstrumentation: true,
+        // GraphQL over GET carries its document and variables (a feed URL) in the query string.
+        redactedQueryParamsServer: ['query', 'variables', 'extensions'],
+      }),
       // The command only: keys and arguments hold client addresses and event payloads.
       new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
       new PrismaInstrumentation(),
