@@ -28,4 +28,4 @@ EXPOSE 4000
 # The API's readiness (database and Redis); the worker and migration services turn it off.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--enable-source-maps", "server/dist/processes/api.js"]
+CMD ["node", "--enable-source-maps", "--import", "./server/dist/processes/tracing.js", "server/dist/processes/api.js"]

@@ -16,7 +16,10 @@ const compiledApi = 'dist/processes/api.js';
 
 const variants = [
   { name: 'tsx (sources)', args: ['--import', 'tsx', 'src/processes/api.ts'] },
-  { name: 'compiled (dist)', args: ['--enable-source-maps', compiledApi] },
+  {
+    name: 'compiled (dist)',
+    args: ['--enable-source-maps', '--import', './dist/processes/tracing.js', compiledApi],
+  },
 ];
 
 async function isReady(url: string): Promise<boolean> {

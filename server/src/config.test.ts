@@ -50,6 +50,23 @@ describe('config', () => {
     expect(parse).toThrow(/PORT: /);
   });
 
+  it('traces nothing unless an OTLP endpoint is set, and then needs an http(s) URL', () => {
+    expect(parseConfig({})).toMatchObject({ OTEL_SERVICE_NAME: 'lobby' });
+    expect(parseConfig({}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(
+      parseConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+        OTEL_SERVICE_NAME: 'api',
+      }),
+    ).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_SERVICE_NAME: 'api',
+    });
+    expect(() => parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT: /,
+    );
+  });
+
   it('uses Jitsi unless told to use Daily, which needs its base64 webhook secret', () => {
     expect(parseConfig({})).toMatchObject({ VIDEO_PLATFORM: 'jitsi' });
     const secret = Buffer.from('sixteen-bytes-or-more').toString('base64');

@@ -128,6 +128,10 @@ const environmentSchema = z
       z.string().min(24, 'must be at least 24 characters').optional(),
     ),
     METRICS_PORT: port,
+    // OpenTelemetry (processes/tracing.ts): spans go to OTLP/HTTP at `<endpoint>/v1/traces`; unset,
+    // nothing is traced. The SDK's other OTEL_* variables (headers, batch delays) apply as usual.
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(httpUrl.optional()),
+    OTEL_SERVICE_NAME: z.string().trim().min(1).default('lobby'),
   })
   .superRefine((environment, context) => {
     if (environment.VIDEO_PLATFORM === 'daily' && environment.DAILY_WEBHOOK_SECRET === undefined) {

@@ -33,6 +33,7 @@ import {
 } from '../services/errors.js';
 import type { Context } from './context.js';
 import { socketCredentials, useCredentialLifetime } from './credential-lifetime.js';
+import { useOperationSpans } from './operation-spans.js';
 import { useOperationCostLimit } from './operation-cost.js';
 import { useSharedSubscriptionResults } from './shared-subscription-results.js';
 
@@ -163,6 +164,7 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
     },
     maskedErrors: { isDev: !production, maskError: maskUnexpectedErrors },
     plugins: [
+      useOperationSpans(),
       options.operationMetrics,
       jsonBodiesOnly,
       // A validation rule, so it holds for WebSocket operations too (they share this envelop).

@@ -98,7 +98,7 @@ export type TestApi = {
   close(): Promise<void>;
 };
 
-function testApi(port: number, close: () => Promise<void>): TestApi {
+export function testApi(port: number, close: () => Promise<void>): TestApi {
   const url = `http://127.0.0.1:${port}`;
   const graphqlUrl = `${url}/graphql`;
   return {
@@ -230,7 +230,10 @@ export type ProcessOptions = {
   ipc?: boolean;
 };
 
-/** Spawns `node --import tsx <script>` with only the given environment and waits until it is ready. */
+/**
+ * Spawns `node --import tsx [nodeArguments] <script>` with only the given environment and waits
+ * until it is ready (tsx first, so a preload may be TypeScript).
+ */
 export async function startLobbyProcess(
   options: ProcessOptions,
 ): Promise<LobbyProcess & { ready: string }> {
@@ -239,7 +242,7 @@ export async function startLobbyProcess(
     : `${processesDirectory}${options.script}`;
   const child = spawn(
     process.execPath,
-    [...(options.nodeArguments ?? []), '--import', 'tsx', script],
+    ['--import', 'tsx', ...(options.nodeArguments ?? []), script],
     {
       env: { PATH: process.env.PATH ?? '', ...options.environment },
       stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc === true ? ['ipc' as const] : [])],
@@ -356,8 +359,10 @@ export async function startApiProcess(
 export function startWorkerProcess(
   engines: SharedEngines,
   overrides: Record<string, string> = {},
+  options: Pick<ProcessOptions, 'nodeArguments'> = {},
 ): Promise<LobbyProcess> {
   return startLobbyProcess({
+    ...options,
     script: 'worker.ts',
     environment: sharedEnvironment(engines, overrides),
     readyLine: /(Lobby worker started)/,

@@ -8,6 +8,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { PassThrough, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { classifyAddress } from './address-policy.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -24,6 +25,8 @@ export const HOST_NOT_ALLOWED_MESSAGE =
 
 // What `dns.lookup` says for a name that does not exist (as opposed to a resolver that failed).
 const NAME_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_NONAME', 'ENODATA']);
+
+const tracer = trace.getTracer('lobby/safe-fetch');
 
 const ACCEPT = 'text/calendar, text/plain;q=0.9, */*;q=0.1';
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -104,7 +107,32 @@ type CheckedAddresses = readonly [LookupAddress, ...LookupAddress[]];
  * once; unless the host is allowed, every address must be public unicast, and the connection goes
  * to those addresses only. Credentials in the URL are never sent. Throws SafeFetchError.
  */
-export async function safeFetch(url: string, options: SafeFetchOptions): Promise<SafeFetchResult> {
+export function safeFetch(url: string, options: SafeFetchOptions): Promise<SafeFetchResult> {
+  // The span names the first host only: the paths and queries of feed URLs are secrets.
+  const attributes = { 'server.address': URL.canParse(url) ? new URL(url).hostname : 'invalid' };
+  return tracer.startActiveSpan('GET feed', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    try {
+      const result = await fetchWithinLimits(url, options);
+      span.setAttributes(
+        result.kind === 'fetched'
+          ? {
+              'http.response.status_code': result.status,
+              'http.response.body.size': result.body.length,
+            }
+          : { 'http.response.status_code': 304 },
+      );
+      return result;
+    } catch (error) {
+      const code = error instanceof SafeFetchError ? error.code : 'UNEXPECTED';
+      span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function fetchWithinLimits(url: string, options: SafeFetchOptions): Promise<SafeFetchResult> {
   const settings: FetchSettings = {
     userAgent: options.userAgent,
     allowedHosts: new Set(options.allowedHosts?.map((entry) => entry.toLowerCase())),

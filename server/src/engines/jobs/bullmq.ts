@@ -1,5 +1,6 @@
 // BullMQ jobs on Redis: one queue, `<prefix>:jobs`, whose jobs every working process shares.
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
 import type { JobFailureListener, JobQueue } from '../jobs.js';
 import {
   closeRedisConnection,
@@ -29,6 +30,9 @@ const bullmqId = (id: string) => `id-${encodeURIComponent(id)}`;
 const defaultReassertSchedulesEveryMs = 60_000;
 const reassertRetryDelayMs = 1_000;
 
+/** Job spans, linked to the span that enqueued them; without a tracer provider they cost nothing. */
+const telemetry = new BullMQOtel({ tracerName: 'lobby/jobs' });
+
 export type BullmqJobQueueOptions = RedisEngineOptions & {
   reassertSchedulesEveryMs?: number;
   onJobFailed?: JobFailureListener;
@@ -39,7 +43,11 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
   const queueConnection = openRedisConnection(options, 'queue');
   const workerConnection = openRedisConnection(options, 'bullmq');
   const prefix = redisPrefix(options);
-  const queue = new Queue<unknown>(jobQueueName, { connection: queueConnection, prefix });
+  const queue = new Queue<unknown>(jobQueueName, {
+    connection: queueConnection,
+    prefix,
+    telemetry,
+  });
   queue.on('error', (error) => {
     options.log('BullMQ queue error', error);
   });
@@ -134,7 +142,7 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
           }
           await handler(job.data, { attempt: job.attemptsMade + 1 });
         },
-        { connection: workerConnection, prefix, concurrency },
+        { connection: workerConnection, prefix, concurrency, telemetry },
       );
       worker.on('failed', (job, error) => {
         const attempt = job?.attemptsMade ?? 1;
