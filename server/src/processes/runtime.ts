@@ -120,7 +120,11 @@ export async function openRuntime(
     closeRedis = () => closeRedisConnection(readinessConnection);
   }
   metrics.observeJobQueue(jobs);
-  const feedReader = createFeedReader({ timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS });
+  // A worker runs up to WORKER_CONCURRENCY sync jobs at once, each reading one feed at a time.
+  const feedReader = createFeedReader({
+    timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS,
+    idleThreads: config.WORKER_CONCURRENCY,
+  });
   const deps: ServiceDependencies = {
     prisma: database.prisma,
     events,

@@ -16,10 +16,12 @@ export type FeedReader = {
 export type FeedReaderOptions = {
   /** Wall-clock limit of one read, thread start included. */
   timeoutSeconds: number;
+  /**
+   * Threads kept warm between reads (1 by default): as many as reads run at once, since a cold
+   * start costs more than most reads. Only threads a read started are kept.
+   */
+  idleThreads?: number;
 };
-
-/** Threads kept warm between reads: syncs come one feed after another. */
-const IDLE_THREADS = 1;
 
 class FeedReadTimeoutError extends FeedParseError {
   override name = 'FeedReadTimeoutError';
@@ -49,6 +51,7 @@ function workerStart(): { entry: URL | string; eval: boolean } {
 export function createFeedReader(options: FeedReaderOptions): FeedReader {
   const start = workerStart();
   const timeoutMs = options.timeoutSeconds * 1000;
+  const idleThreads = options.idleThreads ?? 1;
   const idle: Worker[] = [];
   let closed = false;
 
@@ -63,7 +66,7 @@ export function createFeedReader(options: FeedReaderOptions): FeedReader {
   }
 
   function release(worker: Worker): void {
-    if (!closed && idle.length < IDLE_THREADS) {
+    if (!closed && idle.length < idleThreads) {
       // Idle threads must not keep the process alive.
       worker.unref();
       idle.push(worker);

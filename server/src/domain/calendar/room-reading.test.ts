@@ -44,3 +44,34 @@ describe('reading a feed for one room', () => {
     expect(room.stableUntil.getTime()).toBeLessThan(now.getTime() + STABILITY_HORIZON_MS);
   });
 });
+
+describe('a reading shared by rooms whose clocks read later', () => {
+  const later = new Date(now.getTime() + 5 * 60_000);
+  const laterWindow = syncWindow(later, 7);
+  const edgeFeed = icsCalendar(
+    // Ended before the later window began: in the shared reading only.
+    event('leaving', roomUrl, '20260305T100000Z', '20260305T110200Z'),
+    event('inside', roomUrl, '20260306T090000Z', '20260306T100000Z'),
+    // Starts in the later reading window's last minute, past the first one's.
+    event('edge', roomUrl, '20260319T120400Z', '20260319T123000Z'),
+    // Past the later reading window, inside the shared one.
+    event('beyond', roomUrl, '20260319T120700Z', '20260319T123000Z'),
+  );
+  // The first room's reading window, reaching 10 minutes further: what a job's rooms share.
+  const first = readingWindow(window);
+  const shared = { from: first.from, to: new Date(first.to.getTime() + 10 * 60_000) };
+
+  it('reads for the later room exactly what its own reading would', () => {
+    const options = { roomUrl, window: laterWindow, now: later };
+    const fromShared = readRoom(
+      readFeed(edgeFeed, { window: shared, defaultTimezone: 'UTC' }),
+      options,
+    );
+    const own = readFeed(edgeFeed, { window: readingWindow(laterWindow), defaultTimezone: 'UTC' });
+    expect(fromShared).toEqual(readRoom(own, options));
+    expect(fromShared.roomOccurrences.map((occurrence) => occurrence.uid)).toEqual([
+      'inside',
+      'edge',
+    ]);
+  });
+});

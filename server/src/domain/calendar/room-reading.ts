@@ -2,7 +2,7 @@
 // those of them in the sync window, and how long the same bytes would read the same.
 import { createRoomMatcher } from './match-room.js';
 import { overlapsWindow, type FeedReading, type Occurrence, type TimeWindow } from './read-feed.js';
-import { readingStableUntil } from './reading-stability.js';
+import { readingStableUntil, readingWindow } from './reading-stability.js';
 
 export type RoomReading = {
   /** The room's occurrences through the reading window (the sync window and the stability horizon). */
@@ -13,14 +13,21 @@ export type RoomReading = {
   stableUntil: Date;
 };
 
-/** Match → window → stability, for a feed read through `readingWindow(window)` around `now`. */
+/**
+ * Match → window → stability, for a feed read through `readingWindow(window)` around `now` or a
+ * window that holds it (a reading shared by rooms whose clocks read later): what lies outside the
+ * reading window is dropped, so both read alike.
+ */
 export function readRoom(
   reading: FeedReading,
   options: { roomUrl: string; window: TimeWindow; now: Date },
 ): RoomReading {
   const { window, now } = options;
   const matcher = createRoomMatcher(options.roomUrl);
-  const roomOccurrences = reading.occurrences.filter((occurrence) => matcher.matches(occurrence));
+  const read = readingWindow(window);
+  const roomOccurrences = reading.occurrences.filter(
+    (occurrence) => overlapsWindow(occurrence, read) && matcher.matches(occurrence),
+  );
   return {
     roomOccurrences,
     inWindow: roomOccurrences.filter((occurrence) => overlapsWindow(occurrence, window)),

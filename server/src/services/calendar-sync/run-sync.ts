@@ -1,28 +1,18 @@
-// Running calendar syncs (the worker's job): one download per feed URL, then, per room and under
-// the room's lock: read, match, diff, write, record the run — a failure changes nothing stored.
+// Running calendar syncs (the worker's job): one download per feed URL and one reading per time zone
+// (job-feed.ts), then, per room and under the room's lock: match, diff, write, record the run — a
+// failure changes nothing stored.
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import {
-  safeFetch,
-  SafeFetchError,
-  type SafeFetchOptions,
-  type SafeFetchResult,
-} from '../../adapters/safe-fetch/index.js';
 import { diffOccurrences } from '../../domain/calendar/diff.js';
 import { readingInputsHash, readingWindow } from '../../domain/calendar/reading-stability.js';
 import { readRoom } from '../../domain/calendar/room-reading.js';
-import {
-  decodeFeedBytes,
-  extractRelevantIcs,
-  normalizedFeedHash,
-  type TimeWindow,
-} from '../../domain/calendar/read-feed.js';
+import type { TimeWindow } from '../../domain/calendar/read-feed.js';
 import { syncWindow } from '../../domain/calendar/sync-schedule.js';
 import { roomUrl } from '../../domain/rooms/room-name.js';
 import { withLock } from '../../engines/with-lock.js';
 import type { CalendarSyncRun, CalendarSyncStatus, Room } from '../../generated/prisma/client.js';
-import { lobbyVersion } from '../../version.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { createJobFeed, publicHost, type FeedSource, type JobFeed } from './job-feed.js';
 import { settleOwedMeetings } from './owed-meetings.js';
 import { publishRunChanged, pruneRuns, updateQueuedRun, updateRun } from './runs.js';
 import {
@@ -32,7 +22,7 @@ import {
   type FeedState,
   type Reading,
 } from './stored-reading.js';
-import { SyncFailure, toSyncFailure } from './sync-failure.js';
+import { toSyncFailure } from './sync-failure.js';
 import { commitSuccess, recordFailure } from './write-result.js';
 
 export const calendarSyncJobData = z.object({ runIds: z.array(z.uuid()).min(1) });
@@ -46,62 +36,10 @@ const ROOM_SYNC_LOCK_TTL_MS = 20_000;
 type Deps = ServiceDependencies & { afterEventsChanged: AfterEventsChanged; log: Log };
 type Log = (message: string, error?: unknown) => void;
 
-type Download = SafeFetchResult;
-
-/** Downloads a feed and reports the answer's status and size (feed fetch metrics). */
-async function fetchFeed(deps: Deps, url: string, options: SafeFetchOptions): Promise<Download> {
-  try {
-    const download = await safeFetch(url, options);
-    if (download.kind === 'fetched') {
-      deps.instruments.feedFetched(String(download.status), download.body.length);
-    } else {
-      deps.instruments.feedFetched('304', 0);
-    }
-    return download;
-  } catch (error) {
-    if (error instanceof SafeFetchError) {
-      deps.instruments.feedFetched(String(error.httpStatus ?? error.code), 0);
-    }
-    throw error;
-  }
-}
-
-function userAgent(publicBaseUrl: string): string {
-  return `Lobby/${lobbyVersion} (calendar sync; +${publicBaseUrl})`;
-}
-
-/** The HTTP validators of the body we now hold; null after a 304 (the stored ones still hold). */
-type Validators = { etag: string | null; lastModified: string | null } | null;
-
-/** The feed text to read: freshly downloaded, or the stored relevant part when unchanged. */
-type FeedSource =
-  | { kind: 'changed'; text: string; feedHash: string; validators: Validators }
-  | { kind: 'unchanged'; validators: Validators };
-
-function sourceOf(download: Download, feed: FeedState): FeedSource {
-  if (download.kind === 'not-modified') {
-    if (feed.contentHash === null) {
-      throw new SyncFailure(
-        'HTTP_STATUS',
-        'The server answered "not modified" to a first download',
-      );
-    }
-    return { kind: 'unchanged', validators: null };
-  }
-  // PostgreSQL text cannot hold U+0000, and iCalendar never has it: a stray one must not fail a sync.
-  const text = decodeFeedBytes(download.body).replaceAll('\u0000', '');
-  const feedHash = normalizedFeedHash(text);
-  // Kept also for a merely restamped body, so that the next request can be answered with a 304.
-  const validators = { etag: download.etag, lastModified: download.lastModified };
-  if (feedHash === feed.contentHash) {
-    return { kind: 'unchanged', validators };
-  }
-  return { kind: 'changed', text, feedHash, validators };
-}
-
 /** Reads the room's occurrences from the feed and compares them with the stored rows. */
 async function readAndDiff(
   deps: Deps,
+  jobFeed: JobFeed,
   room: Room,
   source: FeedSource,
   lastRun: { eventsInFeed: number } | null,
@@ -110,7 +48,7 @@ async function readAndDiff(
 ): Promise<Reading> {
   const text = source.kind === 'changed' ? source.text : await storedRelevantIcs(deps, room.id);
   // The one call that reads feed text: fresh bytes, or the stored relevant part of unchanged ones.
-  const feedReading = await deps.feedReader.read(text, {
+  const feedReading = await jobFeed.read(text, {
     window: readingWindow(window),
     defaultTimezone: room.timezone,
     ...(source.kind === 'changed' && { relevantHost: publicHost(deps) }),
@@ -152,21 +90,17 @@ async function readAndDiff(
   };
 }
 
-function publicHost(deps: Deps): string {
-  return new URL(deps.config.PUBLIC_BASE_URL).hostname;
-}
-
 /** Reads and commits the room's sync; a failure is recorded as the run's outcome instead. */
 async function commitRoomSync(
   deps: Deps,
   runId: string,
   room: Room & { calendarFeed: FeedState },
-  download: () => Promise<Download>,
+  jobFeed: JobFeed,
 ): Promise<CalendarSyncRun | null> {
   const { config } = deps;
   const feed = room.calendarFeed;
   try {
-    const source = sourceOf(await download(), feed);
+    const source = await jobFeed.source(feed);
     const now = deps.now();
     const window = syncWindow(now, config.CALENDAR_LOOKAHEAD_DAYS);
     const inputsHash = readingInputsHash({
@@ -177,10 +111,11 @@ async function commitRoomSync(
     const lastRun = source.kind === 'unchanged' ? await lastReadingRun(deps, room.id) : null;
     // Changed bytes have no last run to lean on (null), so they are always read.
     const stable = stableReading(feed, lastRun, inputsHash, window, now);
-    const reading = stable ?? (await readAndDiff(deps, room, source, lastRun, window, now));
+    const reading =
+      stable ?? (await readAndDiff(deps, jobFeed, room, source, lastRun, window, now));
     const newFeed = source.kind === 'changed' && {
       contentHash: source.feedHash,
-      relevantIcs: extractRelevantIcs(source.text, publicHost(deps)),
+      relevantIcs: jobFeed.relevantIcs(source.text),
     };
     return await commitSuccess(deps, {
       runId,
@@ -218,9 +153,9 @@ async function syncRoom(
   deps: Deps,
   runId: string,
   room: Room & { calendarFeed: FeedState },
-  download: () => Promise<Download>,
+  jobFeed: JobFeed,
 ): Promise<CalendarSyncStatus> {
-  const committed = await commitRoomSync(deps, runId, room, download);
+  const committed = await commitRoomSync(deps, runId, room, jobFeed);
   if (committed === null) return 'FAILED';
   await followCommittedRun(deps, committed);
   return committed.status;
@@ -232,21 +167,8 @@ export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): P
     where: { id: { in: [...runIds] }, status: 'QUEUED' },
     include: { room: { include: { calendarFeed: { omit: { relevantIcs: true } } } } },
   });
-  const downloads = new Map<string, Promise<Download>>();
-  const downloadOnce = (feed: FeedState) => () => {
-    const key = JSON.stringify([feed.url, feed.etag, feed.lastModified]);
-    let download = downloads.get(key);
-    if (download === undefined) {
-      download = fetchFeed(deps, feed.url, {
-        userAgent: userAgent(deps.config.PUBLIC_BASE_URL),
-        allowedHosts: deps.config.CALENDAR_FETCH_ALLOWED_HOSTS,
-        etag: feed.etag,
-        lastModified: feed.lastModified,
-      });
-      downloads.set(key, download);
-    }
-    return download;
-  };
+  // The rooms share the URL: one download, and one reading per time zone.
+  const jobFeed = createJobFeed(deps);
   for (const run of runs) {
     const { room } = run;
     const feed = room.calendarFeed;
@@ -279,7 +201,7 @@ export async function runCalendarSyncs(deps: Deps, runIds: readonly string[]): P
         deps.locks,
         `calendar-sync:${room.id}`,
         { ttlMs: ROOM_SYNC_LOCK_TTL_MS, log: deps.log },
-        () => syncRoom(deps, run.id, { ...room, calendarFeed: feed }, downloadOnce(feed)),
+        () => syncRoom(deps, run.id, { ...room, calendarFeed: feed }, jobFeed),
       );
       if (!outcome.acquired) {
         await updateRun(deps, run.id, {
