@@ -15,7 +15,7 @@ import { createRoomMatcher } from '../src/domain/calendar/match-room.js';
 import { createFeedReader } from '../src/adapters/feed-reader/index.js';
 import { readFeed } from '../src/domain/calendar/read-feed.js';
 import { syncWindow } from '../src/domain/calendar/sync-schedule.js';
-import { roomUrl } from '../src/domain/rooms/room-name.js';
+import { roomUrl } from '@lobby/shared/room-name';
 import { openDatabase } from '../src/engines/database/database.js';
 import { createInProcessEventBus } from '../src/engines/events/in-process.js';
 import { createInProcessJobQueue } from '../src/engines/jobs/in-process.js';

@@ -1,6 +1,7 @@
 // `npm run build && DATABASE_URL=… REDIS_URL=… npm run bench:startup [-- --runs 3]`: time from
 // spawning an API process to its first 200 on /ready, for the TypeScript sources run through tsx
-// and for the compiled output (`node --enable-source-maps server/dist/…`, the image's command), in
+// and for the compiled output (`node --conditions=lobby-compiled --enable-source-maps server/dist/…`,
+// the image's command), in
 // alternating runs. Exits 1 when either never becomes ready, so CI uses it as the compiled smoke test.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,7 +17,10 @@ const compiledApi = 'dist/processes/api.js';
 
 const variants = [
   { name: 'tsx (sources)', args: ['--import', 'tsx', 'src/processes/api.ts'] },
-  { name: 'compiled (dist)', args: ['--enable-source-maps', compiledApi] },
+  {
+    name: 'compiled (dist)',
+    args: ['--conditions=lobby-compiled', '--enable-source-maps', compiledApi],
+  },
 ];
 
 async function isReady(url: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { createFeedReader } from '../adapters/feed-reader/index.js';
 import { loadConfig } from '../config.js';
 import { syncWindow } from '../domain/calendar/sync-schedule.js';
-import { isKnownTimeZone } from '../domain/rooms/room-settings.js';
+import { isKnownTimeZone } from '@lobby/shared/room-settings';
 import { apiKeyScopes, isApiKeyScope } from '../domain/access.js';
 import { createApiKey } from '../services/auth/api-keys.js';
 import {

@@ -1,6 +1,6 @@
-import { parseFeedUrl } from '../../domain/calendar/feed-url.js';
+import { parseFeedUrl } from '@lobby/shared/feed-url';
 import { syncWindow } from '../../domain/calendar/sync-schedule.js';
-import { roomUrl } from '../../domain/rooms/room-name.js';
+import { roomUrl } from '@lobby/shared/room-name';
 import {
   FeedUnreadableError,
   inspectFeed,

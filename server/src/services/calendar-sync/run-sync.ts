@@ -18,7 +18,7 @@ import {
   type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
 import { syncWindow } from '../../domain/calendar/sync-schedule.js';
-import { roomUrl } from '../../domain/rooms/room-name.js';
+import { roomUrl } from '@lobby/shared/room-name';
 import { withLock } from '../../engines/with-lock.js';
 import type { CalendarSyncRun, CalendarSyncStatus, Room } from '../../generated/prisma/client.js';
 import { lobbyVersion } from '../../version.js';
