@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRoomLobbies } from '../services/lobby/room-lobbies.js';
-import { videoPlatformFor } from '../adapters/video/index.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
 import {
@@ -71,7 +70,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     roomLobbies,
     issueDevelopmentToken: options.issueDevelopmentToken,
   });
-  const presenceWebhooks = videoPlatformFor(config).presenceWebhooks ?? undefined;
+  const presenceWebhooks = deps.videoPlatform.presenceWebhooks ?? undefined;
   const yoga = createGraphqlServer({
     schema,
     authenticate,

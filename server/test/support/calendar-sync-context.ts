@@ -12,23 +12,24 @@ import type {
   PrismaClient,
   Room,
 } from '../../src/generated/prisma/client.js';
-import type { ServiceDependencies } from '../../src/services/dependencies.js';
+import {
+  createServiceDependencies,
+  type ServiceDependencies,
+} from '../../src/services/dependencies.js';
 import { unobservedInstruments } from '../../src/services/instruments.js';
 import { parseConfig } from '../../src/config.js';
 import { runCalendarSyncs } from '../../src/services/calendar-sync/run-sync.js';
 import { findOrCreateActiveRun } from '../../src/services/calendar-sync/runs.js';
 import type { TestDatabase } from './database.js';
 import { startIcsServer, type IcsServer } from './ics-server.js';
-import { type Engines, inProcessEngines, type TestClock, testClock } from './meetings-fixtures.js';
+import { type TestClock, testClock } from './meetings-fixtures.js';
 import type { LogEntry } from './redis.js';
+import { type Engines, inProcessEngines } from './engines.js';
 
 export const PUBLIC_BASE_URL = 'https://lobby.example.org';
 
 /** What runCalendarSyncs and the job handlers need. */
-export type SyncDependencies = ServiceDependencies & {
-  afterEventsChanged: (roomId: string) => Promise<void>;
-  log: (message: string, error?: unknown) => void;
-};
+export type SyncDependencies = ServiceDependencies;
 
 /** A feed reader for a suite (its threads are reused between tests): generous for a loaded machine. */
 export function testFeedReader(): FeedReader {
@@ -45,12 +46,9 @@ export function syncDependencies(
 ): { deps: SyncDependencies; eventsChanged: string[]; logged: LogEntry[] } {
   const eventsChanged: string[] = [];
   const logged: LogEntry[] = [];
-  const deps: SyncDependencies = {
+  const deps = createServiceDependencies({
     prisma,
-    events: engines.events,
-    jobs: engines.jobs,
-    locks: engines.locks,
-    rateLimits: engines.rateLimits,
+    engines,
     feedReader,
     instruments: unobservedInstruments,
     now,
@@ -69,7 +67,7 @@ export function syncDependencies(
     log(message, error) {
       logged.push({ message, error });
     },
-  };
+  });
   return { deps, eventsChanged, logged };
 }
 

@@ -3,13 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import type { ServiceDependencies } from '../../src/services/dependencies.js';
 import type { TestDatabase } from './database.js';
-import {
-  type Engines,
-  inProcessEngines,
-  meetingDependencies,
-  type TestClock,
-  testClock,
-} from './meetings-fixtures.js';
+import { meetingDependencies, type TestClock, testClock } from './meetings-fixtures.js';
+import { type Engines, inProcessEngines } from './engines.js';
 
 export type MeetingTestContext = {
   /** For PostgreSQL, `database.url` lets other clients and processes share it. */

@@ -86,7 +86,7 @@ builder.queryFields((t) => ({
       const { config } = context.deps;
       const defaults = syncWindow(context.deps.now(), config.CALENDAR_LOOKAHEAD_DAYS);
       return inspectFeed(
-        context.deps.feedReader,
+        context.deps,
         { kind: 'url', url },
         {
           window: { from: args.from ?? defaults.from, to: args.to ?? defaults.to },

@@ -1,11 +1,6 @@
 // "What does Lobby see in my calendar?": the sync's own fetcher, reader and matcher, applied to a
 // feed without storing anything (DESIGN §3; the feed inspector of the CLI and of GraphQL).
-import type { FeedReader } from '../../adapters/feed-reader/index.js';
-import {
-  safeFetch,
-  SafeFetchError,
-  type SafeFetchErrorCode,
-} from '../../adapters/safe-fetch/index.js';
+import { SafeFetchError, type SafeFetchErrorCode } from '../../adapters/safe-fetch/index.js';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
 import {
   decodeFeedBytes,
@@ -14,6 +9,9 @@ import {
   type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
 import { lobbyVersion } from '../../version.js';
+import type { ServiceDependencies } from '../dependencies.js';
+
+type Deps = Pick<ServiceDependencies, 'feedReader' | 'fetcher'>;
 
 export type InspectedOccurrence = {
   uid: string;
@@ -64,19 +62,19 @@ function asFeedUnreadable(error: unknown): unknown {
   return error;
 }
 
-async function fetchAndRead(reader: FeedReader, source: FeedSource, options: InspectOptions) {
+async function fetchAndRead(deps: Deps, source: FeedSource, options: InspectOptions) {
   let bytes: Uint8Array;
   if (source.kind === 'bytes') {
     bytes = source.bytes;
   } else {
-    const fetched = await safeFetch(source.url, {
+    const fetched = await deps.fetcher(source.url, {
       userAgent: `Lobby/${lobbyVersion} (feed inspector; +${options.publicBaseUrl})`,
       allowedHosts: options.allowedHosts,
     });
     if (fetched.kind !== 'fetched') throw new Error('The server answered "not modified"');
     bytes = fetched.body;
   }
-  return reader.read(decodeFeedBytes(bytes), {
+  return deps.feedReader.read(decodeFeedBytes(bytes), {
     window: options.window,
     defaultTimezone: options.timezone,
   });
@@ -87,11 +85,11 @@ async function fetchAndRead(reader: FeedReader, source: FeedSource, options: Ins
  * that cannot be fetched or read fails with FeedUnreadableError.
  */
 export async function inspectFeed(
-  reader: FeedReader,
+  deps: Deps,
   source: FeedSource,
   options: InspectOptions,
 ): Promise<FeedInspection> {
-  const reading = await fetchAndRead(reader, source, options).catch((error: unknown) => {
+  const reading = await fetchAndRead(deps, source, options).catch((error: unknown) => {
     throw asFeedUnreadable(error);
   });
   const matcher = options.roomUrl === null ? null : createRoomMatcher(options.roomUrl);

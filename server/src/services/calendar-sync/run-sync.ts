@@ -3,7 +3,6 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import {
-  safeFetch,
   SafeFetchError,
   type SafeFetchOptions,
   type SafeFetchResult,
@@ -37,21 +36,29 @@ import { commitSuccess, recordFailure } from './write-result.js';
 
 export const calendarSyncJobData = z.object({ runIds: z.array(z.uuid()).min(1) });
 
-/** What happens after a room's events changed (meetings follow): wired by the process. */
-export type AfterEventsChanged = (roomId: string) => Promise<void>;
-
 /** How long a room's sync lock outlives a killed worker (extended every third while a sync runs). */
 const ROOM_SYNC_LOCK_TTL_MS = 20_000;
 
-type Deps = ServiceDependencies & { afterEventsChanged: AfterEventsChanged; log: Log };
-type Log = (message: string, error?: unknown) => void;
+type Deps = Pick<
+  ServiceDependencies,
+  | 'prisma'
+  | 'events'
+  | 'locks'
+  | 'feedReader'
+  | 'fetcher'
+  | 'instruments'
+  | 'now'
+  | 'config'
+  | 'log'
+  | 'afterEventsChanged'
+>;
 
 type Download = SafeFetchResult;
 
 /** Downloads a feed and reports the answer's status and size (feed fetch metrics). */
 async function fetchFeed(deps: Deps, url: string, options: SafeFetchOptions): Promise<Download> {
   try {
-    const download = await safeFetch(url, options);
+    const download = await deps.fetcher(url, options);
     if (download.kind === 'fetched') {
       deps.instruments.feedFetched(String(download.status), download.body.length);
     } else {

@@ -8,7 +8,6 @@ import { databaseEngines, type TestDatabase } from '../../../test/support/databa
 import { useMeetingServices } from '../../../test/support/meetings-context.js';
 import {
   meetingDependencies,
-  meetingEngineCases,
   minutesAfter,
   recordEvents,
   seedOccurrence,
@@ -22,6 +21,7 @@ import { precreateMeetings } from './precreate.js';
 import { closeStaleSessions, joinMeeting, leaveMeeting } from './presence.js';
 import { reconcileRoomMeetings } from './reconcile.js';
 import { startMeeting } from './start.js';
+import { engineSetCases } from '../../../test/support/engines.js';
 
 const t0 = new Date('2026-03-10T12:00:00.000Z');
 const at = (minutes: number) => minutesAfter(t0, minutes);
@@ -304,7 +304,7 @@ async function visitMeetings(
 const postgresAndRedis = databaseEngines()
   .filter(({ engine }) => engine === 'postgres')
   .flatMap((database) =>
-    meetingEngineCases()
+    engineSetCases()
       .filter(({ engine }) => engine === 'redis')
       .map((engines) => ({ open: database.open, engines })),
   );
