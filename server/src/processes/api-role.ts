@@ -17,6 +17,7 @@ import { createAuthenticator, type Authenticated } from '../services/auth/authen
 import { createCredentialWatch } from '../services/auth/credential-watch.js';
 import { loadRoomLobby } from '../services/meetings/index.js';
 import type { Runtime } from './runtime.js';
+import type { DevelopmentTokenIssuer } from '../services/auth/development-token.js';
 
 const clientDist = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -30,7 +31,7 @@ export type ApiRole = HttpServer & {
 };
 
 export type ApiRoleOptions = {
-  issueDevelopmentToken: ((displayName: string) => Promise<string>) | null;
+  issueDevelopmentToken: DevelopmentTokenIssuer | null;
 };
 
 function listen(server: Server, port: number, host: string): Promise<void> {
