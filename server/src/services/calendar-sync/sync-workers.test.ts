@@ -11,6 +11,8 @@ import {
   runsSettled,
   syncDependencies,
   testFeedReader,
+  SYNC_START as t0,
+  FEED_PATH,
 } from '../../../test/support/calendar-sync-context.js';
 import { databaseEngines, type TestDatabase } from '../../../test/support/database.js';
 import { gate, startIcsServer, type IcsServer } from '../../../test/support/ics-server.js';
@@ -20,8 +22,6 @@ import { runCalendarSyncs } from './run-sync.js';
 import { calendarSyncJobHandlers, scheduleCalendarSyncs } from './schedule.js';
 import { engineSetCases } from '../../../test/support/engines.js';
 
-const t0 = new Date('2026-03-05T12:00:00.000Z');
-const FEED_PATH = '/team.ics';
 // PostgreSQL where it is configured: there, processes really share it through connections.
 const sharedDatabase = databaseEngines().at(-1);
 

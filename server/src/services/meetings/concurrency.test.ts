@@ -5,10 +5,13 @@ import { topics, type DomainEvent } from '../../domain/events.js';
 import type { Meeting, Prisma, PrismaClient, Room } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { databaseEngines, type TestDatabase } from '../../../test/support/database.js';
-import { useMeetingServices } from '../../../test/support/meetings-context.js';
+import {
+  describeMeetingServices,
+  MEETINGS_START as t0,
+  at,
+} from '../../../test/support/meetings-context.js';
 import {
   meetingDependencies,
-  minutesAfter,
   recordEvents,
   seedOccurrence,
   seedRoom,
@@ -23,9 +26,6 @@ import { reconcileRoomMeetings } from './reconcile.js';
 import { startMeeting } from './start.js';
 import { engineSetCases } from '../../../test/support/engines.js';
 
-const t0 = new Date('2026-03-10T12:00:00.000Z');
-const at = (minutes: number) => minutesAfter(t0, minutes);
-
 /** Join/end races per engine; PGlite runs one transaction at a time, so fewer tell it as much. */
 const RACES = { postgres: 500, pglite: 100 } as const;
 /** Races run this many at a time, so that they also contend with each other for connections. */
@@ -37,9 +37,7 @@ const RACES_AT_ONCE = 10;
 const jitter = (maxMs: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * maxMs)));
 
-describe.each(databaseEngines())('meeting races on $engine', ({ engine, open }) => {
-  const context = useMeetingServices(open, t0);
-
+describeMeetingServices('meeting races', (context, engine) => {
   it('creates one meeting for fifty simultaneous "start a meeting" calls', async () => {
     const room = await seedRoom(context.prisma);
     const roomEvents = await recordEvents(context.engines.events, topics.room(room.id));
