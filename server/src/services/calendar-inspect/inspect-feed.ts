@@ -5,6 +5,7 @@ import { createRoomMatcher } from '../../domain/calendar/match-room.js';
 import {
   decodeFeedBytes,
   FeedParseError,
+  type Occurrence,
   type SkippedEvent,
   type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
@@ -13,19 +14,15 @@ import type { ServiceDependencies } from '../dependencies.js';
 
 type Deps = Pick<ServiceDependencies, 'feedReader' | 'fetcher'>;
 
-export type InspectedOccurrence = {
-  uid: string;
+/** What the inspector shows of an occurrence: the reader's own fields, and whether it matches. */
+export type InspectedOccurrence = Pick<Occurrence, InspectedField> & {
   recurrenceId: string | null;
-  title: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  isAllDay: boolean;
-  startDate: string | null;
-  endDate: string | null;
-  status: string | null;
   /** null when no room URL was given. */
   matchesRoom: boolean | null;
 };
+
+type InspectedField =
+  'uid' | 'title' | 'startsAt' | 'endsAt' | 'isAllDay' | 'startDate' | 'endDate' | 'status';
 
 export type FeedInspection = {
   occurrences: InspectedOccurrence[];
@@ -104,18 +101,10 @@ export async function inspectFeed(
           );
         }
       }
-      return {
-        uid: occurrence.uid,
-        recurrenceId: occurrence.recurrenceId === '' ? null : occurrence.recurrenceId,
-        title: occurrence.title,
-        startsAt: occurrence.startsAt,
-        endsAt: occurrence.endsAt,
-        isAllDay: occurrence.isAllDay,
-        startDate: occurrence.startDate,
-        endDate: occurrence.endDate,
-        status: occurrence.status,
-        matchesRoom,
-      };
+      const { uid, recurrenceId, title, startsAt, endsAt, isAllDay, startDate, endDate, status } =
+        occurrence;
+      const inspected = { uid, recurrenceId: recurrenceId === '' ? null : recurrenceId, title };
+      return { ...inspected, startsAt, endsAt, isAllDay, startDate, endDate, status, matchesRoom };
     })
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.uid.localeCompare(b.uid));
   return { occurrences, skipped: reading.skipped, warnings: [...new Set(warnings)] };
