@@ -7,13 +7,10 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { z } from 'zod';
-import {
-  inProcessApiEngines,
-  startInProcessApi,
-  type InProcessApi,
-} from '../test/support/api-server.js';
+import { startInProcessApi, type InProcessApi } from '../test/support/api-server.js';
 import { numberOption, openBenchDatabase, runJsonChild } from './bench-support.js';
 import { formatMs } from './statistics.js';
+import { inProcessEngines } from '../test/support/engines.js';
 
 const durationMs = numberOption('duration-seconds', 5) * 1000;
 const concurrency = numberOption('concurrency', 32);
@@ -106,7 +103,7 @@ async function startHelloWorld(): Promise<{ url: string; close(): Promise<void> 
 }
 
 const bench = await openBenchDatabase(process.env.DATABASE_URL);
-const engines = inProcessApiEngines((message, error) => {
+const engines = inProcessEngines((message, error) => {
   console.error(message, error);
 });
 const api = await startInProcessApi({

@@ -15,15 +15,13 @@ import { createRoomMatcher } from '../src/domain/calendar/match-room.js';
 import { createFeedReader } from '../src/adapters/feed-reader/index.js';
 import { readFeed } from '../src/domain/calendar/read-feed.js';
 import { syncWindow } from '../src/domain/calendar/sync-schedule.js';
-import { roomUrl } from '../src/domain/rooms/room-name.js';
+import { roomUrl } from '@lobby/shared/room-name';
 import { openDatabase } from '../src/engines/database/database.js';
-import { createInProcessEventBus } from '../src/engines/events/in-process.js';
-import { createInProcessJobQueue } from '../src/engines/jobs/in-process.js';
-import { createInProcessLocks } from '../src/engines/locks/in-process.js';
-import { createInProcessRateLimits } from '../src/engines/rate-limits/in-process.js';
+import { openEngines } from '../src/engines/open-engines.js';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { runCalendarSyncs } from '../src/services/calendar-sync/run-sync.js';
 import { findOrCreateActiveRun } from '../src/services/calendar-sync/runs.js';
+import { createServiceDependencies } from '../src/services/dependencies.js';
 import { unobservedInstruments } from '../src/services/instruments.js';
 import { startIcsServer } from '../test/support/ics-server.js';
 
@@ -266,12 +264,10 @@ async function syncs(feed: string): Promise<SyncFigures> {
   const log = (message: string, error?: unknown) => {
     console.error(message, error);
   };
-  const deps = {
+  const engines = openEngines({ log });
+  const deps = createServiceDependencies({
     prisma: database.prisma,
-    events: createInProcessEventBus({ log }),
-    jobs: createInProcessJobQueue({ log }),
-    locks: createInProcessLocks(),
-    rateLimits: createInProcessRateLimits(),
+    engines,
     // The bench measures large feeds, not the limit.
     feedReader: createFeedReader({ timeoutSeconds: 600 }),
     instruments: unobservedInstruments,
@@ -286,7 +282,7 @@ async function syncs(feed: string): Promise<SyncFigures> {
     },
     afterEventsChanged: () => Promise.resolve(),
     log,
-  };
+  });
   let clock = NOW;
   const restampedFeed = feed.replaceAll('DTSTAMP:20260301T080000Z', 'DTSTAMP:20260305T115900Z');
   try {
@@ -357,7 +353,7 @@ async function syncs(feed: string): Promise<SyncFigures> {
       dayLaterRun: dayLater.run,
     };
   } finally {
-    await deps.jobs.close();
+    await engines.close();
     await deps.feedReader.close();
     await server.close();
     await database.close();

@@ -1,6 +1,7 @@
 // `npm run build && DATABASE_URL=… REDIS_URL=… npm run bench:startup [-- --runs 3]`: time from
 // spawning an API process to its first 200 on /ready, for the TypeScript sources run through tsx
-// and for the compiled output (`node --enable-source-maps server/dist/…`, the image's command), in
+// and for the compiled output (`node --conditions=lobby-compiled --enable-source-maps server/dist/…`,
+// the image's command), in
 // alternating runs. Exits 1 when either never becomes ready, so CI uses it as the compiled smoke test.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,7 +19,13 @@ const variants = [
   { name: 'tsx (sources)', args: ['--import', 'tsx', 'src/processes/api.ts'] },
   {
     name: 'compiled (dist)',
-    args: ['--enable-source-maps', '--import', './dist/processes/tracing.js', compiledApi],
+    args: [
+      '--conditions=lobby-compiled',
+      '--enable-source-maps',
+      '--import',
+      './dist/processes/tracing.js',
+      compiledApi,
+    ],
   },
 ];
 

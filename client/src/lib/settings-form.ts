@@ -1,15 +1,9 @@
 // From what managers type to the inputs the API takes: checked here first, so mistakes show at once.
-import { parseFeedUrl } from '../../../server/src/domain/calendar/feed-url.js';
-import { validateRoomName } from '../../../server/src/domain/rooms/room-name.js';
-import {
-  GRACE_PERIOD_MINUTES_MAX,
-  isKnownTimeZone,
-} from '../../../server/src/domain/rooms/room-settings.js';
+import { parseFeedUrl } from '@lobby/shared/feed-url';
+import { validateRoomName } from '@lobby/shared/room-name';
+import { GRACE_PERIOD_MINUTES_MAX, isKnownTimeZone } from '@lobby/shared/room-settings';
+import { SYNC_INTERVAL_MINUTES_MAX, SYNC_INTERVAL_MINUTES_MIN } from '@lobby/shared/sync-interval';
 import { fail, succeed, type Outcome } from './outcome.js';
-
-export const SYNC_INTERVAL_MINUTES_MIN = 1;
-export const SYNC_INTERVAL_MINUTES_MAX = 1440;
-export { GRACE_PERIOD_MINUTES_MAX };
 
 /** A whole number typed into a field, within bounds; null for anything else. */
 export function parseWholeNumber(text: string, min: number, max: number): number | null {

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { CredentialLifetime } from '../services/auth/authenticate.js';
 import type { ServiceDependencies } from '../services/dependencies.js';
 import type { RoomLobbies } from '../services/lobby/room-lobbies.js';
+import type { DevelopmentTokenIssuer } from '../services/auth/development-token.js';
 
 export type Context = {
   viewer: Viewer;
@@ -16,5 +17,5 @@ export type Context = {
   /** The API process's cached room lobbies, shared by queries and subscriptions. */
   roomLobbies: RoomLobbies;
   /** Issues a development token (embedded mode only); null where sign-in is external. */
-  issueDevelopmentToken: ((displayName: string) => Promise<string>) | null;
+  issueDevelopmentToken: DevelopmentTokenIssuer | null;
 };

@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SignJWT } from 'jose';
 import { loadConfig, type Config } from '../config.js';
+import { developmentTokenIssuer } from '../services/auth/development-token.js';
 import { startApiRole } from './api-role.js';
 import { seedDemoRoom, serveDemoCalendar } from './demo/seed-demo.js';
 import { closeOnSignals } from './lifecycle.js';
@@ -21,17 +21,6 @@ async function developmentSecret(dataDirectory: string): Promise<string> {
   await mkdir(path.dirname(secretPath), { recursive: true });
   await writeFile(secretPath, secret, { mode: 0o600 });
   return secret;
-}
-
-function developmentTokenIssuer(secret: string) {
-  const key = new TextEncoder().encode(secret);
-  return async (displayName: string) =>
-    new SignJWT({ name: displayName, roles: ['lobby-admin'] })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(`dev:${displayName.trim().toLowerCase()}`)
-      .setIssuedAt()
-      .setExpirationTime('30d')
-      .sign(key);
 }
 
 const loaded = loadConfig();

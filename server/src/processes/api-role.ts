@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRoomLobbies } from '../services/lobby/room-lobbies.js';
-import { videoPlatformFor } from '../adapters/video/index.js';
 import { schema } from '../graphql/schema.js';
 import { attachWebSocketGraphql, createGraphqlServer } from '../graphql/server.js';
 import {
@@ -18,6 +17,7 @@ import { createAuthenticator, type Authenticated } from '../services/auth/authen
 import { createCredentialWatch } from '../services/auth/credential-watch.js';
 import { loadRoomLobby } from '../services/meetings/index.js';
 import type { Runtime } from './runtime.js';
+import type { DevelopmentTokenIssuer } from '../services/auth/development-token.js';
 
 const clientDist = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -31,7 +31,7 @@ export type ApiRole = HttpServer & {
 };
 
 export type ApiRoleOptions = {
-  issueDevelopmentToken: ((displayName: string) => Promise<string>) | null;
+  issueDevelopmentToken: DevelopmentTokenIssuer | null;
 };
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -71,7 +71,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     roomLobbies,
     issueDevelopmentToken: options.issueDevelopmentToken,
   });
-  const presenceWebhooks = videoPlatformFor(config).presenceWebhooks ?? undefined;
+  const presenceWebhooks = deps.videoPlatform.presenceWebhooks ?? undefined;
   const yoga = createGraphqlServer({
     schema,
     authenticate,

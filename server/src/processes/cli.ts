@@ -4,9 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createFeedReader } from '../adapters/feed-reader/index.js';
+import { safeFetch } from '../adapters/safe-fetch/index.js';
 import { loadConfig } from '../config.js';
 import { syncWindow } from '../domain/calendar/sync-schedule.js';
-import { isKnownTimeZone } from '../domain/rooms/room-settings.js';
+import { isKnownTimeZone } from '@lobby/shared/room-settings';
 import { apiKeyScopes, isApiKeyScope } from '../domain/access.js';
 import { createApiKey } from '../services/auth/api-keys.js';
 import {
@@ -93,7 +94,7 @@ async function feedInspect(args: string[]): Promise<void> {
     : { kind: 'bytes' as const, bytes: await readFile(target) };
   const roomUrl = values['room-url'] ?? null;
   const reader = createFeedReader({ timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS });
-  const inspection = await inspectFeed(reader, source, {
+  const inspection = await inspectFeed({ feedReader: reader, fetcher: safeFetch }, source, {
     window,
     timezone,
     roomUrl,

@@ -4,21 +4,10 @@ import path from 'node:path';
 import { createFeedReader } from '../adapters/feed-reader/index.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../engines/database/database.js';
-import type { EventBus } from '../engines/events.js';
-import { createInProcessEventBus } from '../engines/events/in-process.js';
-import { createRedisEventBus } from '../engines/events/redis.js';
-import type { JobQueue } from '../engines/jobs.js';
-import { createBullmqJobQueue } from '../engines/jobs/bullmq.js';
-import { createInProcessJobQueue } from '../engines/jobs/in-process.js';
-import type { Locks } from '../engines/locks.js';
-import { createInProcessLocks } from '../engines/locks/in-process.js';
-import { createRedisLocks } from '../engines/locks/redis.js';
-import type { RateLimits } from '../engines/rate-limits.js';
-import { createInProcessRateLimits } from '../engines/rate-limits/in-process.js';
-import { createRedisRateLimits } from '../engines/rate-limits/redis.js';
+import { openEngines } from '../engines/open-engines.js';
 import { closeRedisConnection, openRedisConnection } from '../engines/redis-connection.js';
 import { createProcessMetrics, type ProcessMetrics } from '../http/metrics.js';
-import type { ServiceDependencies } from '../services/dependencies.js';
+import { createServiceDependencies, type ServiceDependencies } from '../services/dependencies.js';
 import type { Instruments } from '../services/instruments.js';
 import { createLog, type Log } from './logger.js';
 
@@ -97,45 +86,33 @@ export async function openRuntime(
   }
   const log = createLog({ level: config.LOG_LEVEL });
   const metrics = createProcessMetrics();
-  let events: EventBus;
-  let jobs: JobQueue;
-  let locks: Locks;
-  let rateLimits: RateLimits;
+  const redis =
+    config.REDIS_URL === undefined
+      ? undefined
+      : { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX };
+  const engines = openEngines({ redis, log, onJobFailed: metrics.onJobFailed });
   let pingRedis: (() => Promise<unknown>) | undefined;
   let closeRedis: () => Promise<void> = () => Promise.resolve();
-  if (config.REDIS_URL === undefined) {
-    events = createInProcessEventBus({ log });
-    jobs = createInProcessJobQueue({ log, onJobFailed: metrics.onJobFailed });
-    locks = createInProcessLocks();
-    rateLimits = createInProcessRateLimits();
-  } else {
-    const redisOptions = { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, log };
-    events = createRedisEventBus(redisOptions);
-    jobs = createBullmqJobQueue({ ...redisOptions, onJobFailed: metrics.onJobFailed });
-    locks = createRedisLocks(redisOptions);
-    // Shared: every API process counts against the same windows.
-    rateLimits = createRedisRateLimits(redisOptions);
-    const readinessConnection = openRedisConnection(redisOptions, 'commands');
+  if (redis !== undefined) {
+    const readinessConnection = openRedisConnection({ ...redis, log }, 'commands');
     pingRedis = () => readinessConnection.ping();
     closeRedis = () => closeRedisConnection(readinessConnection);
   }
-  metrics.observeJobQueue(jobs);
+  metrics.observeJobQueue(engines.jobs);
   // A worker runs up to WORKER_CONCURRENCY sync jobs at once, each reading one feed at a time.
   const feedReader = createFeedReader({
     timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS,
     idleThreads: config.WORKER_CONCURRENCY,
   });
-  const deps: ServiceDependencies = {
+  const deps = createServiceDependencies({
     prisma: database.prisma,
-    events,
-    jobs,
-    locks,
-    rateLimits,
+    engines,
     feedReader,
     instruments: observed(metrics.instruments, log),
     now: () => new Date(),
     config,
-  };
+    log,
+  });
   return {
     config,
     database,
@@ -150,10 +127,7 @@ export async function openRuntime(
       return checks;
     },
     async close() {
-      await jobs.close();
-      await events.close();
-      await locks.close();
-      await rateLimits.close();
+      await engines.close();
       await closeRedis();
       await feedReader.close();
       await database.close();

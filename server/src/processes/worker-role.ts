@@ -4,11 +4,7 @@ import {
   calendarSyncJobHandlers,
   scheduleCalendarSyncPasses,
 } from '../services/calendar-sync/schedule.js';
-import {
-  meetingJobHandlers,
-  reconcileRoomMeetings,
-  scheduleMeetingSweeps,
-} from '../services/meetings/index.js';
+import { meetingJobHandlers, scheduleMeetingSweeps } from '../services/meetings/index.js';
 import { withRequestId } from './logger.js';
 import type { Runtime } from './runtime.js';
 
@@ -23,15 +19,9 @@ function withRequestIds(handlers: Record<string, JobHandler>): Record<string, Jo
 }
 
 export async function startWorkerRole(runtime: Runtime): Promise<void> {
-  const { deps, log, config } = runtime;
-  const syncDeps = {
-    ...deps,
-    log,
-    // Meetings follow their occurrences as soon as a sync wrote them.
-    afterEventsChanged: (roomId: string) => reconcileRoomMeetings(deps, roomId),
-  };
+  const { deps, config } = runtime;
   await deps.jobs.work(
-    withRequestIds({ ...calendarSyncJobHandlers(syncDeps), ...meetingJobHandlers(deps) }),
+    withRequestIds({ ...calendarSyncJobHandlers(deps), ...meetingJobHandlers(deps) }),
     { concurrency: config.WORKER_CONCURRENCY },
   );
   await scheduleCalendarSyncPasses(deps.jobs);

@@ -5,7 +5,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { hashSecret } from '../../src/services/auth/api-key-secret.js';
 import { connectionInitCloseCode, dataOf, recordSubscription } from '../support/api-client.js';
 import {
-  apiEngineCases,
   sharedEngineCases,
   useApiProcesses,
   useLobbyApi,
@@ -14,6 +13,7 @@ import {
 import { createApiKeyAs, signTestJwt } from '../support/api-seed.js';
 import { openRawGraphqlSocket, subscribeOverSse } from '../support/api-streams.js';
 import { databaseEngines } from '../support/database.js';
+import { engineSetCases } from '../support/engines.js';
 
 const lobbySubscription = {
   query: `subscription ($roomName: String!) { roomMeetings(roomName: $roomName) { generatedAt } }`,
@@ -90,7 +90,7 @@ const pglite = databaseEngines().filter(({ engine }) => engine === 'pglite');
 
 // Plain titles (`on redis`, not `on 'redis'`): CI looks for the engine's name.
 for (const { open } of pglite)
-  for (const engineCase of apiEngineCases())
+  for (const engineCase of engineSetCases())
     describe(`credential lifetime in one API process on ${engineCase.engine}`, () => {
       const context = useLobbyApi({ open, engineCase });
       revocationCases(() => ({

@@ -3,16 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, pick, waitUntil } from '../support/api-client.js';
 import { createRoomAs, signTestJwt, uniqueRoomName } from '../support/api-seed.js';
-import {
-  inProcessApiEngines,
-  startInProcessApi,
-  type ApiEngines,
-  type InProcessApi,
-} from '../support/api-server.js';
+import { startInProcessApi, type InProcessApi } from '../support/api-server.js';
 import { createFeedReader } from '../../src/adapters/feed-reader/index.js';
 import { databaseEngines, type TestDatabase } from '../support/database.js';
 import { largeFeed } from '../support/ics-builder.js';
 import { startIcsServer, type IcsServer } from '../support/ics-server.js';
+import { type Engines, inProcessEngines } from '../support/engines.js';
 
 const SLOW_FEED_PATH = '/slow.ics';
 
@@ -26,13 +22,12 @@ const inspectQuery = `query ($roomId: ID!, $url: String!) {
 for (const { engine, open } of databaseEngines())
   describe(`feed reading off the main thread on ${engine}`, () => {
     let state:
-      | { database: TestDatabase; engines: ApiEngines; feeds: IcsServer; api: InProcessApi }
-      | undefined;
+      { database: TestDatabase; engines: Engines; feeds: IcsServer; api: InProcessApi } | undefined;
     const reader = createFeedReader({ timeoutSeconds: 2 });
     let readsStarted = 0;
     beforeAll(async () => {
       const database = await open();
-      const engines = inProcessApiEngines(() => undefined);
+      const engines = inProcessEngines(() => undefined);
       const feeds = await startIcsServer();
       // About 4 MB: reading it takes seconds (more than the limit) on any machine.
       feeds.serve(SLOW_FEED_PATH, { kind: 'feed', body: largeFeed(15_000, 'lobby.test', 10) });

@@ -5,15 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { dataOf, waitUntil } from '../support/api-client.js';
 import { useBareApi } from '../support/api-context.js';
 import { arrayContaining, objectContaining, stringMatching } from '../support/api-matchers.js';
-import {
-  inProcessApiEngines,
-  startInProcessApi,
-  startRuntimeApi,
-  testPublicBaseUrl,
-} from '../support/api-server.js';
+import { startInProcessApi, startRuntimeApi, testPublicBaseUrl } from '../support/api-server.js';
 import { openRawGraphqlSocket } from '../support/api-streams.js';
 import { databaseEngines } from '../support/database.js';
 import { freePort } from '../support/free-port.js';
+import { inProcessEngines } from '../support/engines.js';
 
 const partnerOrigin = 'https://partner.example.org';
 const metricsToken = 'lobby-test-metrics-token-0123456789';
@@ -142,7 +138,7 @@ for (const { engine, open } of databaseEngines())
     it('serves /metrics on its own port only', async () => {
       const metricsPort = await freePort();
       const database = await open();
-      const engines = inProcessApiEngines(() => undefined);
+      const engines = inProcessEngines(() => undefined);
       const api = await startInProcessApi({
         database,
         engines,

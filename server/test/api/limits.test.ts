@@ -4,14 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, pick, recordSubscription } from '../support/api-client.js';
 import { objectContaining, stringMatching } from '../support/api-matchers.js';
 import { uniqueRoomName } from '../support/api-seed.js';
-import {
-  inProcessApiEngines,
-  startInProcessApi,
-  type ApiEngines,
-  type InProcessApi,
-} from '../support/api-server.js';
+import { startInProcessApi, type InProcessApi } from '../support/api-server.js';
 import { useBareApi } from '../support/api-context.js';
 import { databaseEngines, type TestDatabase } from '../support/database.js';
+import { type Engines, inProcessEngines } from '../support/engines.js';
 
 /** `room { meetings { live { room { … } } } }`, `levels` meetings deep. */
 function nestedLobbyQuery(levels: number): string {
@@ -105,7 +101,7 @@ for (const { engine, open } of databaseEngines())
 
 describe('API error masking in production on pglite', () => {
   let database: TestDatabase;
-  let engines: ApiEngines;
+  let engines: Engines;
   let production: InProcessApi;
   let development: InProcessApi;
   let databaseClosed = false;
@@ -113,7 +109,7 @@ describe('API error masking in production on pglite', () => {
   beforeAll(async () => {
     if (pglite === undefined) throw new Error('PGlite is always available');
     database = await pglite.open();
-    engines = inProcessApiEngines(() => undefined);
+    engines = inProcessEngines(() => undefined);
     production = await startInProcessApi({
       database,
       engines,

@@ -5,12 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { dataOf, pick, pickArray, pickString, waitUntil, type Gql } from '../support/api-client.js';
 import { anyString } from '../support/api-matchers.js';
-import {
-  apiEngineCases,
-  sharedEngineCases,
-  useApiProcesses,
-  useLobbyApi,
-} from '../support/api-context.js';
+import { sharedEngineCases, useApiProcesses, useLobbyApi } from '../support/api-context.js';
 import {
   createRoomAs,
   joinMeetingAs,
@@ -20,6 +15,7 @@ import {
 } from '../support/api-seed.js';
 import type { TestApi } from '../support/api-server.js';
 import { databaseEngines } from '../support/database.js';
+import { engineSetCases } from '../support/engines.js';
 
 const lobbyQuery = `query ($name: String!) {
   room(name: $name) {
@@ -171,7 +167,7 @@ const pglite = databaseEngines().filter(({ engine }) => engine === 'pglite');
 
 // Plain titles (`on redis`, not `on 'redis'`): CI looks for the engine's name.
 for (const { open } of pglite)
-  for (const engineCase of apiEngineCases())
+  for (const engineCase of engineSetCases())
     describe(`the lobby query in one API process on ${engineCase.engine}`, () => {
       const context = useLobbyApi({ open, engineCase });
 

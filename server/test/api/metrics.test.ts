@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { dataOf, pick } from '../support/api-client.js';
-import { apiEngineCases, sharedEngineCases, useLobbyApi } from '../support/api-context.js';
+import { sharedEngineCases, useLobbyApi } from '../support/api-context.js';
 import { seedLobbyScenario, serveCalendarFeeds } from '../support/api-seed.js';
 import {
   claimRedisDatabase,
@@ -14,6 +14,7 @@ import {
   type LobbyProcess,
 } from '../support/api-server.js';
 import { databaseEngines } from '../support/database.js';
+import { engineSetCases } from '../support/engines.js';
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
 
@@ -57,7 +58,7 @@ const pglite = databaseEngines().filter(({ engine }) => engine === 'pglite');
 
 // Plain titles (`on redis`, not `on 'redis'`): CI looks for the engine's name.
 for (const { open } of pglite)
-  for (const engineCase of apiEngineCases())
+  for (const engineCase of engineSetCases())
     describe(`metrics of one API process on ${engineCase.engine}`, () => {
       const context = useLobbyApi({ open, engineCase });
 

@@ -10,12 +10,7 @@ import {
   type GqlOptions,
   type GraphqlResponse,
 } from '../support/api-client.js';
-import {
-  apiEngineCases,
-  sharedEngineCases,
-  useApiProcesses,
-  useLobbyApi,
-} from '../support/api-context.js';
+import { sharedEngineCases, useApiProcesses, useLobbyApi } from '../support/api-context.js';
 import {
   createRoomAs,
   signTestJwt,
@@ -25,6 +20,7 @@ import {
 } from '../support/api-seed.js';
 import type { TestApi } from '../support/api-server.js';
 import { databaseEngines } from '../support/database.js';
+import { engineSetCases } from '../support/engines.js';
 
 const outcome = '__typename ... on Error { message } ... on RateLimitedError { retryAfterSeconds }';
 
@@ -113,7 +109,7 @@ const pglite = databaseEngines().filter(({ engine }) => engine === 'pglite');
 
 // Plain titles (`on redis`, not `on 'redis'`): CI looks for the engine's name.
 for (const { open } of pglite)
-  for (const engineCase of apiEngineCases())
+  for (const engineCase of engineSetCases())
     describe(`rate limits on ${engineCase.engine}`, () => {
       const context = useLobbyApi({ open, engineCase, environment: { TRUSTED_PROXY_HOPS: '1' } });
       const gql = (query: string, variables: Record<string, unknown>, options?: GqlOptions) =>

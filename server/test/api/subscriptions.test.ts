@@ -15,7 +15,6 @@ import {
 } from '../support/api-client.js';
 import { anyString } from '../support/api-matchers.js';
 import {
-  apiEngineCases,
   sharedEngineCases,
   useApiProcesses,
   useLobbyApi,
@@ -29,6 +28,7 @@ import {
   type FeedEvent,
 } from '../support/api-seed.js';
 import { databaseEngines } from '../support/database.js';
+import { engineSetCases } from '../support/engines.js';
 
 const lobbySubscription = `subscription ($roomName: String!) {
   roomMeetings(roomName: $roomName) {
@@ -323,7 +323,7 @@ const pglite = databaseEngines().filter(({ engine }) => engine === 'pglite');
 
 // Plain titles (`on redis`, not `on 'redis'`): CI looks for the engine's name.
 for (const { open } of pglite)
-  for (const engineCase of apiEngineCases())
+  for (const engineCase of engineSetCases())
     describe(`subscriptions in one API process on ${engineCase.engine}`, () => {
       const context = useLobbyApi({ open, engineCase });
       subscriptionCases(() => ({

@@ -10,9 +10,7 @@ import { waitUntil } from '../support/api-client.js';
 import { sharedEngineCases } from '../support/api-context.js';
 import {
   claimRedisDatabase,
-  redisApiEngines,
   startWorkerProcess,
-  type ApiEngines,
   type ClaimedRedis,
   type LobbyProcess,
 } from '../support/api-server.js';
@@ -29,6 +27,7 @@ import type { TestDatabase } from '../support/database.js';
 import { icsCalendar, icsEvent } from '../support/ics-builder.js';
 import { startIcsServer, type IcsServer } from '../support/ics-server.js';
 import { minutesAfter } from '../support/meetings-fixtures.js';
+import { type Engines, redisEngines } from '../support/engines.js';
 
 const FEED_PATH = '/killed.ics';
 const ROOM_NAME = 'killed';
@@ -56,7 +55,7 @@ describe.each(sharedEngineCases())('a worker killed in the middle of a sync', (s
   let database: TestDatabase;
   let redis: ClaimedRedis;
   let ics: IcsServer;
-  let engines: ApiEngines;
+  let engines: Engines;
   let reader: FeedReader;
   const workers: LobbyProcess[] = [];
 
@@ -65,7 +64,7 @@ describe.each(sharedEngineCases())('a worker killed in the middle of a sync', (s
     redis = await claimRedisDatabase(shared.redisUrl);
     ics = await startIcsServer();
     // The worker processes use the default key prefix, so the test's queue is theirs.
-    engines = redisApiEngines({ url: redis.url, log: () => undefined });
+    engines = redisEngines({ url: redis.url, log: () => undefined });
     reader = testFeedReader();
   });
 

@@ -10,19 +10,15 @@ import {
 } from '../support/api-seed.js';
 import type { CalendarFeeds } from '../support/api-seed.js';
 import { waitUntil } from '../support/api-client.js';
-import {
-  redisApiEngines,
-  startInProcessApi,
-  type ApiEngines,
-  type InProcessApi,
-} from '../support/api-server.js';
+import { startInProcessApi, type InProcessApi } from '../support/api-server.js';
 import { databaseEngines, type TestDatabase } from '../support/database.js';
 import { startPrivateRedis, type PrivateService } from '../support/private-services.js';
+import { type Engines, redisEngines } from '../support/engines.js';
 
 let redis: PrivateService;
 let database: TestDatabase;
 let feeds: CalendarFeeds;
-let engines: ApiEngines;
+let engines: Engines;
 let api: InProcessApi;
 
 beforeAll(async () => {
@@ -31,7 +27,7 @@ beforeAll(async () => {
   if (firstEngine === undefined) throw new Error('No database engine');
   database = await firstEngine.open();
   feeds = await serveCalendarFeeds();
-  engines = redisApiEngines({ url: redis.url, log: () => undefined });
+  engines = redisEngines({ url: redis.url, log: () => undefined });
   api = await startInProcessApi({
     database,
     engines,

@@ -9,19 +9,17 @@ import {
 } from './api-seed.js';
 import {
   claimRedisDatabase,
-  inProcessApiEngines,
-  redisApiEngines,
   startApiProcess,
   startInProcessApi,
   startWorkerProcess,
-  type ApiEngines,
   type ClaimedRedis,
   type InProcessApi,
   type LobbyProcess,
   type TestApi,
 } from './api-server.js';
 import { databaseEngines, type TestDatabase } from './database.js';
-import { engineCases, type EngineCase } from './redis.js';
+import type { EngineCase } from './redis.js';
+import { type Engines, inProcessEngines } from './engines.js';
 
 export type LobbyApiContext = {
   readonly database: TestDatabase;
@@ -33,14 +31,9 @@ export type LobbyApiContext = {
 export type LobbyApiOptions = {
   open: () => Promise<TestDatabase>;
   /** Where the engines come from (Redis ones are namespaced and cleaned up); in-process if absent. */
-  engineCase?: EngineCase<ApiEngines>;
+  engineCase?: EngineCase<Engines>;
   environment?: Record<string, string>;
 };
-
-/** In-process engines always, Redis ones too where REDIS_URL is set (namespaced, cleaned up). */
-export function apiEngineCases(): EngineCase<ApiEngines>[] {
-  return engineCases({ inProcess: inProcessApiEngines, redis: redisApiEngines });
-}
 
 export function useLobbyApi(options: LobbyApiOptions): LobbyApiContext {
   let state: LobbyApiContext | undefined;
@@ -51,9 +44,9 @@ export function useLobbyApi(options: LobbyApiOptions): LobbyApiContext {
     closers.unshift(() => database.drop());
     const feeds = await serveCalendarFeeds();
     closers.unshift(() => feeds.close());
-    let engines: ApiEngines;
+    let engines: Engines;
     if (options.engineCase === undefined) {
-      engines = inProcessApiEngines(() => undefined);
+      engines = inProcessEngines(() => undefined);
       closeEngines = () => engines.close();
     } else {
       const { engineCase } = options;
@@ -102,10 +95,10 @@ export function useBareApi(
   readonly database: TestDatabase;
   readonly api: InProcessApi;
 } {
-  let state: { database: TestDatabase; engines: ApiEngines; api: InProcessApi } | undefined;
+  let state: { database: TestDatabase; engines: Engines; api: InProcessApi } | undefined;
   beforeAll(async () => {
     const database = await open();
-    const engines = inProcessApiEngines(() => undefined);
+    const engines = inProcessEngines(() => undefined);
     state = { database, engines, api: await startInProcessApi({ database, engines, environment }) };
   });
   afterAll(async () => {

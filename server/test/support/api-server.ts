@@ -7,24 +7,15 @@ import { Redis } from 'ioredis';
 import { createFeedReader, type FeedReader } from '../../src/adapters/feed-reader/index.js';
 import { parseConfig } from '../../src/config.js';
 import type { Database } from '../../src/engines/database/database.js';
-import type { EventBus } from '../../src/engines/events.js';
-import { createInProcessEventBus } from '../../src/engines/events/in-process.js';
-import { createRedisEventBus } from '../../src/engines/events/redis.js';
-import type { JobQueue } from '../../src/engines/jobs.js';
-import { createBullmqJobQueue } from '../../src/engines/jobs/bullmq.js';
-import { createInProcessJobQueue } from '../../src/engines/jobs/in-process.js';
-import type { Locks } from '../../src/engines/locks.js';
-import { createInProcessLocks } from '../../src/engines/locks/in-process.js';
-import { createRedisLocks } from '../../src/engines/locks/redis.js';
-import type { RateLimits } from '../../src/engines/rate-limits.js';
-import { createInProcessRateLimits } from '../../src/engines/rate-limits/in-process.js';
-import { createRedisRateLimits } from '../../src/engines/rate-limits/redis.js';
-import type { RedisEngineOptions } from '../../src/engines/redis-connection.js';
+import type { Engines } from '../../src/engines/open-engines.js';
 import { createProcessMetrics } from '../../src/http/metrics.js';
 import { startApiRole } from '../../src/processes/api-role.js';
 import { openRuntime, type Log, type Runtime } from '../../src/processes/runtime.js';
 import { startWorkerRole } from '../../src/processes/worker-role.js';
-import type { ServiceDependencies } from '../../src/services/dependencies.js';
+import {
+  createServiceDependencies,
+  type ServiceDependencies,
+} from '../../src/services/dependencies.js';
 import { graphqlClient, type Gql } from './api-client.js';
 
 /** Secrets every test API accepts; tests mint their tokens with them. */
@@ -47,46 +38,6 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
     LOBBY_BOOTSTRAP_ADMIN_TOKEN: testSecrets.bootstrapAdminToken,
     ...overrides,
   };
-}
-
-/** The engines an in-process API runs on; their owner closes them after the API. */
-export type ApiEngines = {
-  events: EventBus;
-  jobs: JobQueue;
-  locks: Locks;
-  rateLimits: RateLimits;
-  close(): Promise<void>;
-};
-
-function withClose(engines: Omit<ApiEngines, 'close'>): ApiEngines {
-  return {
-    ...engines,
-    async close() {
-      await engines.jobs.close();
-      await engines.events.close();
-      await engines.locks.close();
-      await engines.rateLimits.close();
-    },
-  };
-}
-
-export function inProcessApiEngines(log: RedisEngineOptions['log']): ApiEngines {
-  return withClose({
-    events: createInProcessEventBus({ log }),
-    jobs: createInProcessJobQueue({ log }),
-    locks: createInProcessLocks(),
-    rateLimits: createInProcessRateLimits(),
-  });
-}
-
-/** Redis engines under the caller's key prefix, as `engineCases` hands them out. */
-export function redisApiEngines(options: RedisEngineOptions): ApiEngines {
-  return withClose({
-    events: createRedisEventBus(options),
-    jobs: createBullmqJobQueue(options),
-    locks: createRedisLocks(options),
-    rateLimits: createRedisRateLimits(options),
-  });
 }
 
 export type TestApi = {
@@ -125,7 +76,8 @@ export type InProcessApi = TestApi & {
 
 export type InProcessApiOptions = {
   database: Database;
-  engines: ApiEngines;
+  /** Their owner closes them after the API. */
+  engines: Engines;
   /** Run the worker's jobs (calendar syncs, meeting timers) in this process too. */
   worker?: boolean;
   environment?: Record<string, string>;
@@ -152,17 +104,15 @@ export async function startInProcessApi(options: InProcessApiOptions): Promise<I
     createFeedReader({ timeoutSeconds: config.CALENDAR_READ_TIMEOUT_SECONDS });
   const metrics = createProcessMetrics();
   metrics.observeJobQueue(engines.jobs);
-  const deps: ServiceDependencies = {
+  const deps = createServiceDependencies({
     prisma: database.prisma,
-    events: engines.events,
-    jobs: engines.jobs,
-    locks: engines.locks,
-    rateLimits: engines.rateLimits,
+    engines,
     feedReader,
     instruments: metrics.instruments,
     now: () => new Date(),
     config,
-  };
+    log,
+  });
   const runtime: Runtime = {
     config,
     database,

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, vi } from 'vitest';
 import { createFeedReader, type FeedReader } from '../../src/adapters/feed-reader/index.js';
 import type {
   CalendarEvent,
@@ -12,23 +12,28 @@ import type {
   PrismaClient,
   Room,
 } from '../../src/generated/prisma/client.js';
-import type { ServiceDependencies } from '../../src/services/dependencies.js';
+import {
+  createServiceDependencies,
+  type ServiceDependencies,
+} from '../../src/services/dependencies.js';
 import { unobservedInstruments } from '../../src/services/instruments.js';
 import { parseConfig } from '../../src/config.js';
 import { runCalendarSyncs } from '../../src/services/calendar-sync/run-sync.js';
 import { findOrCreateActiveRun } from '../../src/services/calendar-sync/runs.js';
-import type { TestDatabase } from './database.js';
+import { databaseEngines, type TestDatabase } from './database.js';
 import { startIcsServer, type IcsServer } from './ics-server.js';
-import { type Engines, inProcessEngines, type TestClock, testClock } from './meetings-fixtures.js';
+import { type TestClock, testClock } from './meetings-fixtures.js';
 import type { LogEntry } from './redis.js';
+import { type Engines, inProcessEngines } from './engines.js';
 
 export const PUBLIC_BASE_URL = 'https://lobby.example.org';
+/** When the calendar sync suites start: inside the week of the sync fixtures (team-week.ics). */
+export const SYNC_START = new Date('2026-03-05T12:00:00.000Z');
+/** Where the suites serve the team's feed. */
+export const FEED_PATH = '/team.ics';
 
 /** What runCalendarSyncs and the job handlers need. */
-export type SyncDependencies = ServiceDependencies & {
-  afterEventsChanged: (roomId: string) => Promise<void>;
-  log: (message: string, error?: unknown) => void;
-};
+export type SyncDependencies = ServiceDependencies;
 
 /** A feed reader for a suite (its threads are reused between tests): generous for a loaded machine. */
 export function testFeedReader(): FeedReader {
@@ -45,12 +50,9 @@ export function syncDependencies(
 ): { deps: SyncDependencies; eventsChanged: string[]; logged: LogEntry[] } {
   const eventsChanged: string[] = [];
   const logged: LogEntry[] = [];
-  const deps: SyncDependencies = {
+  const deps = createServiceDependencies({
     prisma,
-    events: engines.events,
-    jobs: engines.jobs,
-    locks: engines.locks,
-    rateLimits: engines.rateLimits,
+    engines,
     feedReader,
     instruments: unobservedInstruments,
     now,
@@ -69,7 +71,7 @@ export function syncDependencies(
     log(message, error) {
       logged.push({ message, error });
     },
-  };
+  });
   return { deps, eventsChanged, logged };
 }
 
@@ -162,6 +164,17 @@ export function useCalendarSync(
       return test().logged;
     },
   };
+}
+
+/** The suite once per database engine, each with its calendar sync context from `start`. */
+export function describeCalendarSync(
+  title: string,
+  suite: (context: CalendarSyncTestContext) => void,
+  start: Date = SYNC_START,
+): void {
+  describe.each(databaseEngines())(`${title} on $engine`, ({ open }) => {
+    suite(useCalendarSync(open, start));
+  });
 }
 
 const syncFixturesDirectory = path.resolve(

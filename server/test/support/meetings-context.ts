@@ -1,15 +1,21 @@
 // The hooks of a meeting service test suite: a database per suite, fresh engines and clock per test.
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import type { ServiceDependencies } from '../../src/services/dependencies.js';
-import type { TestDatabase } from './database.js';
+import { databaseEngines, type DatabaseEngineName, type TestDatabase } from './database.js';
 import {
-  type Engines,
-  inProcessEngines,
   meetingDependencies,
+  minutesAfter,
   type TestClock,
   testClock,
 } from './meetings-fixtures.js';
+import { type Engines, inProcessEngines } from './engines.js';
+
+/** When the meeting suites start. */
+export const MEETINGS_START = new Date('2026-03-10T12:00:00.000Z');
+
+/** `minutes` after MEETINGS_START (before it when negative). */
+export const at = (minutes: number) => minutesAfter(MEETINGS_START, minutes);
 
 export type MeetingTestContext = {
   /** For PostgreSQL, `database.url` lets other clients and processes share it. */
@@ -74,4 +80,14 @@ export function useMeetingServices(
       return test().deps;
     },
   };
+}
+
+/** The suite once per database engine, each with its meeting services from MEETINGS_START. */
+export function describeMeetingServices(
+  title: string,
+  suite: (context: MeetingTestContext, engine: DatabaseEngineName) => void,
+): void {
+  describe.each(databaseEngines())(`${title} on $engine`, ({ engine, open }) => {
+    suite(useMeetingServices(open, MEETINGS_START), engine);
+  });
 }

@@ -4,22 +4,13 @@ import { parseConfig } from '../../src/config.js';
 import { createFeedReader } from '../../src/adapters/feed-reader/index.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 import type { EventBus } from '../../src/engines/events.js';
-import { createInProcessEventBus } from '../../src/engines/events/in-process.js';
-import { createRedisEventBus } from '../../src/engines/events/redis.js';
-import type { JobQueue } from '../../src/engines/jobs.js';
-import { createBullmqJobQueue } from '../../src/engines/jobs/bullmq.js';
-import { createInProcessJobQueue } from '../../src/engines/jobs/in-process.js';
-import type { Locks } from '../../src/engines/locks.js';
-import { createInProcessLocks } from '../../src/engines/locks/in-process.js';
-import { createRedisLocks } from '../../src/engines/locks/redis.js';
-import type { RateLimits } from '../../src/engines/rate-limits.js';
-import { createInProcessRateLimits } from '../../src/engines/rate-limits/in-process.js';
-import { createRedisRateLimits } from '../../src/engines/rate-limits/redis.js';
-import type { RedisEngineOptions } from '../../src/engines/redis-connection.js';
+import type { Engines } from '../../src/engines/open-engines.js';
 import type { PrismaClient, Room } from '../../src/generated/prisma/client.js';
-import type { ServiceDependencies } from '../../src/services/dependencies.js';
+import {
+  createServiceDependencies,
+  type ServiceDependencies,
+} from '../../src/services/dependencies.js';
 import { unobservedInstruments } from '../../src/services/instruments.js';
-import { engineCases, type EngineCase } from './redis.js';
 
 export const MS_PER_MINUTE = 60_000;
 
@@ -35,52 +26,6 @@ export const meetingTestConfig: ServiceDependencies['config'] = {
 
 export const minutesAfter = (instant: Date, minutes: number) =>
   new Date(instant.getTime() + minutes * MS_PER_MINUTE);
-
-export type Engines = {
-  events: EventBus;
-  jobs: JobQueue;
-  locks: Locks;
-  rateLimits: RateLimits;
-  close(): Promise<void>;
-};
-
-type ErrorLog = RedisEngineOptions['log'];
-
-export function inProcessEngines(log: ErrorLog): Engines {
-  return withClose({
-    events: createInProcessEventBus({ log }),
-    jobs: createInProcessJobQueue({ log }),
-    locks: createInProcessLocks(),
-    rateLimits: createInProcessRateLimits(),
-  });
-}
-
-/** The engines a worker process opens on Redis. */
-export function redisEngines(options: RedisEngineOptions): Engines {
-  return withClose({
-    events: createRedisEventBus(options),
-    jobs: createBullmqJobQueue(options),
-    locks: createRedisLocks(options),
-    rateLimits: createRedisRateLimits(options),
-  });
-}
-
-function withClose(engines: Omit<Engines, 'close'>): Engines {
-  return {
-    ...engines,
-    async close() {
-      await engines.jobs.close();
-      await engines.events.close();
-      await engines.locks.close();
-      await engines.rateLimits.close();
-    },
-  };
-}
-
-/** In-process engines always, Redis ones too where REDIS_URL is set; keys are cleaned up. */
-export function meetingEngineCases(): EngineCase<Engines>[] {
-  return engineCases({ inProcess: inProcessEngines, redis: redisEngines });
-}
 
 /** A settable clock: tests move time instead of waiting for it. */
 export type TestClock = { now: () => Date; set(instant: Date): void };
@@ -100,18 +45,16 @@ export function meetingDependencies(
   engines: Engines,
   now: () => Date,
 ): ServiceDependencies {
-  return {
+  return createServiceDependencies({
     prisma,
-    events: engines.events,
-    jobs: engines.jobs,
-    locks: engines.locks,
-    rateLimits: engines.rateLimits,
+    engines,
     // Meetings never read feeds: a reader that starts no thread until asked.
     feedReader: createFeedReader({ timeoutSeconds: 10 }),
     instruments: unobservedInstruments,
     now,
     config: meetingTestConfig,
-  };
+    log: () => undefined,
+  });
 }
 
 let roomNumber = 0;

@@ -6,8 +6,9 @@ import { openDatabase } from '../../src/engines/database/database.js';
 import { endDueMeetings } from '../../src/services/meetings/ending.js';
 import { precreateMeetings } from '../../src/services/meetings/precreate.js';
 import { closeStaleSessions } from '../../src/services/meetings/presence.js';
-import { meetingDependencies, redisEngines } from './meetings-fixtures.js';
+import { meetingDependencies } from './meetings-fixtures.js';
 import { workerOptions, type WorkerReport } from './meetings-worker-process.js';
+import { redisEngines } from './engines.js';
 
 const options = workerOptions.parse(JSON.parse(process.argv[2] ?? '{}'));
 const now = new Date(options.now);

@@ -1,14 +1,10 @@
 // The room's calendar feed: its URL (a secret, shown masked), whether to follow it, and how often.
+import { SYNC_INTERVAL_MINUTES_MAX, SYNC_INTERVAL_MINUTES_MIN } from '@lobby/shared/sync-interval';
 import { Show, untrack } from 'solid-js';
 import { graphql } from '../../graphql/generated/index.js';
 import type { RoomSettingsFragment } from '../../graphql/generated/graphql.js';
 import { createMutationForm } from '../../lib/form-action.js';
-import {
-  calendarInput,
-  maskFeedUrl,
-  SYNC_INTERVAL_MINUTES_MAX,
-  SYNC_INTERVAL_MINUTES_MIN,
-} from '../../lib/settings-form.js';
+import { calendarInput, maskFeedUrl } from '../../lib/settings-form.js';
 import { ActionForm } from '../action-form.js';
 import { CheckboxField, TextField, verbatimText, WholeNumberField } from '../field.js';
 

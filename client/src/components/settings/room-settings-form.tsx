@@ -1,9 +1,10 @@
 // The room's own settings: who sees it listed, its time zone, how long an empty meeting lingers.
+import { GRACE_PERIOD_MINUTES_MAX } from '@lobby/shared/room-settings';
 import { untrack } from 'solid-js';
 import { graphql } from '../../graphql/generated/index.js';
 import type { RoomSettingsFragment } from '../../graphql/generated/graphql.js';
 import { createMutationForm } from '../../lib/form-action.js';
-import { GRACE_PERIOD_MINUTES_MAX, roomSettingsInput } from '../../lib/settings-form.js';
+import { roomSettingsInput } from '../../lib/settings-form.js';
 import { ActionForm } from '../action-form.js';
 import { CheckboxField, WholeNumberField } from '../field.js';
 import { TimeZoneField } from '../time-zone-select.js';

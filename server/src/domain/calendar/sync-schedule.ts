@@ -2,8 +2,6 @@
 // backoff after failures (capped at 24 × the interval), never before a server's Retry-After
 // (itself capped at a day: a huge value must not push the next sync past any date).
 
-export const SYNC_INTERVAL_MINUTES_MIN = 1;
-export const SYNC_INTERVAL_MINUTES_MAX = 1440;
 export const BACKOFF_CAP_INTERVALS = 24;
 export const RETRY_AFTER_CAP_SECONDS = 24 * 60 * 60;
 

@@ -1,8 +1,10 @@
 import { isAdmin, isSignedIn, type ApiKeyScope } from '../../domain/access.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import { ApiKeyScope as ApiKeyScopeValues } from '../../generated/prisma/enums.js';
 import { createApiKey, revokeApiKey } from '../../services/auth/api-keys.js';
 import { ForbiddenError } from '../../services/errors.js';
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
 import { commonErrors } from './errors.js';
 
 // The database's enum, as in calendar.ts; domain/access.ts lists the same scopes for the checks.
@@ -32,15 +34,21 @@ const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   }),
 });
 
+/** The key a mutation's payload names, loaded as the selection asks. */
+function loadPayloadKey(
+  query: { include?: Prisma.ApiKeyInclude; select?: Prisma.ApiKeySelect },
+  payload: { apiKeyId: string },
+  _args: unknown,
+  context: Context,
+) {
+  return context.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: payload.apiKeyId } });
+}
+
 const CreateApiKeySuccess = builder
   .objectRef<{ apiKeyId: string; secret: string }>('CreateApiKeySuccess')
   .implement({
     fields: (t) => ({
-      apiKey: t.prismaField({
-        type: 'ApiKey',
-        resolve: (query, payload, _args, context) =>
-          context.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: payload.apiKeyId } }),
-      }),
+      apiKey: t.prismaField({ type: 'ApiKey', resolve: loadPayloadKey }),
       secret: t.exposeString('secret', { description: 'Shown once: store it now' }),
     }),
   });
@@ -49,11 +57,7 @@ const RevokeApiKeySuccess = builder
   .objectRef<{ apiKeyId: string }>('RevokeApiKeySuccess')
   .implement({
     fields: (t) => ({
-      apiKey: t.prismaField({
-        type: 'ApiKey',
-        resolve: (query, payload, _args, context) =>
-          context.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: payload.apiKeyId } }),
-      }),
+      apiKey: t.prismaField({ type: 'ApiKey', resolve: loadPayloadKey }),
     }),
   });
 

@@ -1,6 +1,6 @@
-import { parseFeedUrl } from '../../domain/calendar/feed-url.js';
+import { parseFeedUrl } from '@lobby/shared/feed-url';
 import { syncWindow } from '../../domain/calendar/sync-schedule.js';
-import { roomUrl } from '../../domain/rooms/room-name.js';
+import { roomUrl } from '@lobby/shared/room-name';
 import {
   FeedUnreadableError,
   inspectFeed,
@@ -86,7 +86,7 @@ builder.queryFields((t) => ({
       const { config } = context.deps;
       const defaults = syncWindow(context.deps.now(), config.CALENDAR_LOOKAHEAD_DAYS);
       return inspectFeed(
-        context.deps.feedReader,
+        context.deps,
         { kind: 'url', url },
         {
           window: { from: args.from ?? defaults.from, to: args.to ?? defaults.to },

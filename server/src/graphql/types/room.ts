@@ -1,5 +1,5 @@
 import { canManage, canReadAsManager, canWrite, isAdmin, isSignedIn } from '../../domain/access.js';
-import { roomUrl } from '../../domain/rooms/room-name.js';
+import { roomUrl } from '@lobby/shared/room-name';
 import type { Room } from '../../generated/prisma/client.js';
 import {
   ConflictError,

@@ -1,6 +1,6 @@
 // `npm start` without a database: a demo room following a calendar served on loopback.
 import { createServer, type Server } from 'node:http';
-import { roomUrl } from '../../domain/rooms/room-name.js';
+import { roomUrl } from '@lobby/shared/room-name';
 import { setRoomCalendar } from '../../services/calendar-sync/feed-settings.js';
 import type { Runtime } from '../runtime.js';
 import { demoCalendarIcs } from './demo-calendar.js';

@@ -17,6 +17,7 @@ import {
 } from '../../../test/support/ics-fixtures.js';
 import { readFeed } from '../../domain/calendar/read-feed.js';
 import { createFeedReader, type FeedReader } from '../../adapters/feed-reader/index.js';
+import { safeFetch } from '../../adapters/safe-fetch/index.js';
 import { FeedUnreadableError, inspectFeed } from './inspect-feed.js';
 
 const run = promisify(execFile);
@@ -35,7 +36,7 @@ describe('feed inspector', () => {
   it.each(expected)('reports what the reader reads: %s', async (file, entry) => {
     const window = windowOf(entry);
     const inspection = await inspectFeed(
-      reader,
+      { feedReader: reader, fetcher: safeFetch },
       { kind: 'bytes', bytes: readIcsFixtureBytes(file) },
       {
         window,
@@ -78,7 +79,7 @@ describe('feed inspector', () => {
       'END:VCALENDAR',
     ].join('\r\n');
     const inspection = await inspectFeed(
-      reader,
+      { feedReader: reader, fetcher: safeFetch },
       { kind: 'bytes', bytes: new TextEncoder().encode(ics) },
       {
         window: { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z') },
@@ -97,7 +98,7 @@ describe('feed inspector', () => {
 
   const inspectBytes = (feedReader: FeedReader, ics: string) =>
     inspectFeed(
-      feedReader,
+      { feedReader, fetcher: safeFetch },
       { kind: 'bytes', bytes: new TextEncoder().encode(ics) },
       {
         window: { from: new Date('2025-03-01T00:00:00Z'), to: new Date('2025-04-01T00:00:00Z') },

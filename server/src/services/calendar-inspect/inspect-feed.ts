@@ -1,33 +1,28 @@
 // "What does Lobby see in my calendar?": the sync's own fetcher, reader and matcher, applied to a
 // feed without storing anything (DESIGN §3; the feed inspector of the CLI and of GraphQL).
-import type { FeedReader } from '../../adapters/feed-reader/index.js';
-import {
-  safeFetch,
-  SafeFetchError,
-  type SafeFetchErrorCode,
-} from '../../adapters/safe-fetch/index.js';
+import { SafeFetchError, type SafeFetchErrorCode } from '../../adapters/safe-fetch/index.js';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
 import {
   decodeFeedBytes,
   FeedParseError,
+  type Occurrence,
   type SkippedEvent,
   type TimeWindow,
 } from '../../domain/calendar/read-feed.js';
 import { lobbyVersion } from '../../version.js';
+import type { ServiceDependencies } from '../dependencies.js';
 
-export type InspectedOccurrence = {
-  uid: string;
+type Deps = Pick<ServiceDependencies, 'feedReader' | 'fetcher'>;
+
+/** What the inspector shows of an occurrence: the reader's own fields, and whether it matches. */
+export type InspectedOccurrence = Pick<Occurrence, InspectedField> & {
   recurrenceId: string | null;
-  title: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  isAllDay: boolean;
-  startDate: string | null;
-  endDate: string | null;
-  status: string | null;
   /** null when no room URL was given. */
   matchesRoom: boolean | null;
 };
+
+type InspectedField =
+  'uid' | 'title' | 'startsAt' | 'endsAt' | 'isAllDay' | 'startDate' | 'endDate' | 'status';
 
 export type FeedInspection = {
   occurrences: InspectedOccurrence[];
@@ -64,19 +59,19 @@ function asFeedUnreadable(error: unknown): unknown {
   return error;
 }
 
-async function fetchAndRead(reader: FeedReader, source: FeedSource, options: InspectOptions) {
+async function fetchAndRead(deps: Deps, source: FeedSource, options: InspectOptions) {
   let bytes: Uint8Array;
   if (source.kind === 'bytes') {
     bytes = source.bytes;
   } else {
-    const fetched = await safeFetch(source.url, {
+    const fetched = await deps.fetcher(source.url, {
       userAgent: `Lobby/${lobbyVersion} (feed inspector; +${options.publicBaseUrl})`,
       allowedHosts: options.allowedHosts,
     });
     if (fetched.kind !== 'fetched') throw new Error('The server answered "not modified"');
     bytes = fetched.body;
   }
-  return reader.read(decodeFeedBytes(bytes), {
+  return deps.feedReader.read(decodeFeedBytes(bytes), {
     window: options.window,
     defaultTimezone: options.timezone,
   });
@@ -87,11 +82,11 @@ async function fetchAndRead(reader: FeedReader, source: FeedSource, options: Ins
  * that cannot be fetched or read fails with FeedUnreadableError.
  */
 export async function inspectFeed(
-  reader: FeedReader,
+  deps: Deps,
   source: FeedSource,
   options: InspectOptions,
 ): Promise<FeedInspection> {
-  const reading = await fetchAndRead(reader, source, options).catch((error: unknown) => {
+  const reading = await fetchAndRead(deps, source, options).catch((error: unknown) => {
     throw asFeedUnreadable(error);
   });
   const matcher = options.roomUrl === null ? null : createRoomMatcher(options.roomUrl);
@@ -106,18 +101,10 @@ export async function inspectFeed(
           );
         }
       }
-      return {
-        uid: occurrence.uid,
-        recurrenceId: occurrence.recurrenceId === '' ? null : occurrence.recurrenceId,
-        title: occurrence.title,
-        startsAt: occurrence.startsAt,
-        endsAt: occurrence.endsAt,
-        isAllDay: occurrence.isAllDay,
-        startDate: occurrence.startDate,
-        endDate: occurrence.endDate,
-        status: occurrence.status,
-        matchesRoom,
-      };
+      const { uid, recurrenceId, title, startsAt, endsAt, isAllDay, startDate, endDate, status } =
+        occurrence;
+      const inspected = { uid, recurrenceId: recurrenceId === '' ? null : recurrenceId, title };
+      return { ...inspected, startsAt, endsAt, isAllDay, startDate, endDate, status, matchesRoom };
     })
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.uid.localeCompare(b.uid));
   return { occurrences, skipped: reading.skipped, warnings: [...new Set(warnings)] };

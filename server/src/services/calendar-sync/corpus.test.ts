@@ -1,7 +1,7 @@
 // The ICS corpus (real exports from Google, Outlook/Exchange, Apple and friends) synced over real
 // HTTP into a real database: what is stored is exactly what the reader reads from the whole file,
 // also when an unchanged feed is re-read from its stored relevant part as the window moves.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createRoomMatcher } from '../../domain/calendar/match-room.js';
 import {
   decodeFeedBytes,
@@ -17,9 +17,8 @@ import {
   PUBLIC_BASE_URL,
   roomFollowing,
   syncRoom,
-  useCalendarSync,
+  describeCalendarSync,
 } from '../../../test/support/calendar-sync-context.js';
-import { databaseEngines } from '../../../test/support/database.js';
 import {
   listIcsFixtures,
   loadExpectedOccurrences,
@@ -116,9 +115,7 @@ function readWhole(text: string, now: Date, timezone: string): Shape[] | 'parse-
   }
 }
 
-describe.each(databaseEngines())('corpus feeds synced over HTTP on $engine', ({ open }) => {
-  const context = useCalendarSync(open, new Date('2026-03-05T12:00:00.000Z'));
-
+describeCalendarSync('corpus feeds synced over HTTP', (context) => {
   it.each(listIcsFixtures())('%s', async (name) => {
     const text = pointedAtRoom(decodeFeedBytes(readIcsFixtureBytes(name)));
     const now = syncTimeFor(name, text);

@@ -1,10 +1,7 @@
 // Saving a room's calendar feed settings; a saved, enabled feed is synced at once, and a feed
 // turned off lets go of the meetings it made that nobody has joined.
-import { parseFeedUrl } from '../../domain/calendar/feed-url.js';
-import {
-  SYNC_INTERVAL_MINUTES_MAX,
-  SYNC_INTERVAL_MINUTES_MIN,
-} from '../../domain/calendar/sync-schedule.js';
+import { parseFeedUrl } from '@lobby/shared/feed-url';
+import { SYNC_INTERVAL_MINUTES_MAX, SYNC_INTERVAL_MINUTES_MIN } from '@lobby/shared/sync-interval';
 import type { CalendarFeed } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { endMeetingsOfCalendarTurnedOff } from '../meetings/index.js';

@@ -1,7 +1,6 @@
 // One sync job's feed work, done once for all of its rooms (they share the URL): the download, the
 // decoded text and its hash, the relevant part, and each reading that rooms would read alike.
 import {
-  safeFetch,
   SafeFetchError,
   type SafeFetchOptions,
   type SafeFetchResult,
@@ -19,7 +18,7 @@ import type { ServiceDependencies } from '../dependencies.js';
 import type { FeedState } from './stored-reading.js';
 import { SyncFailure } from './sync-failure.js';
 
-type Deps = Pick<ServiceDependencies, 'config' | 'feedReader' | 'instruments'>;
+type Deps = Pick<ServiceDependencies, 'config' | 'feedReader' | 'fetcher' | 'instruments'>;
 
 /**
  * How much further than the first room's reading window a shared reading reaches: the job's later
@@ -51,7 +50,7 @@ async function fetchFeed(
   options: SafeFetchOptions,
 ): Promise<SafeFetchResult> {
   try {
-    const download = await safeFetch(url, options);
+    const download = await deps.fetcher(url, options);
     if (download.kind === 'fetched') {
       deps.instruments.feedFetched(String(download.status), download.body.length);
     } else {

@@ -1,12 +1,8 @@
 // Meetings follow a committed sync on their own: a failure here never rewrites the run's outcome,
 // and the feed keeps the debt (meetingsOwedByRunId) until a later scheduler pass settles it.
 import type { ServiceDependencies } from '../dependencies.js';
-import type { AfterEventsChanged } from './run-sync.js';
 
-type Deps = Pick<ServiceDependencies, 'prisma'> & {
-  afterEventsChanged: AfterEventsChanged;
-  log: (message: string, error?: unknown) => void;
-};
+type Deps = Pick<ServiceDependencies, 'prisma' | 'afterEventsChanged' | 'log'>;
 
 /** Owed rooms settled per scheduler pass; the rest wait for the next one. */
 const owedRoomsPerPass = 100;

@@ -6,9 +6,10 @@ import {
   eventually,
   readSyncFixture,
   roomFollowing,
-  useCalendarSync,
+  describeCalendarSync,
+  SYNC_START as t0,
+  FEED_PATH,
 } from '../../../test/support/calendar-sync-context.js';
-import { databaseEngines } from '../../../test/support/database.js';
 import { gate } from '../../../test/support/ics-server.js';
 import { minutesAfter } from '../../../test/support/meetings-fixtures.js';
 import { RateLimitedError, ValidationError } from '../errors.js';
@@ -16,12 +17,7 @@ import { setRoomCalendar } from './feed-settings.js';
 import { MANUAL_SYNC_COOLDOWN_SECONDS, requestCalendarSync } from './request-sync.js';
 import { runCalendarSyncs } from './run-sync.js';
 
-const t0 = new Date('2026-03-05T12:00:00.000Z');
-const FEED_PATH = '/team.ics';
-
-describe.each(databaseEngines())('requesting calendar syncs on $engine', ({ open }) => {
-  const context = useCalendarSync(open, t0);
-
+describeCalendarSync('requesting calendar syncs', (context) => {
   async function teamRoom() {
     context.server.serve(FEED_PATH, { kind: 'feed', body: readSyncFixture('team-week.ics') });
     // Synced a minute ago and not due for another hour: a manual sync ignores that.

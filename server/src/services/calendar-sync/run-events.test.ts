@@ -1,26 +1,22 @@
 // Every state change of a run is published (DESIGN §3 "Writing the result" 3), so a manager's
 // screen follows a sync live; a room whose lock another worker holds is skipped, not synced.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { topics, type DomainEvent } from '../../domain/events.js';
 import {
   eventually,
   readSyncFixture,
   roomFollowing,
   syncRoom,
-  useCalendarSync,
+  describeCalendarSync,
+  SYNC_START as t0,
+  FEED_PATH,
 } from '../../../test/support/calendar-sync-context.js';
-import { databaseEngines } from '../../../test/support/database.js';
 import { minutesAfter, recordEvents } from '../../../test/support/meetings-fixtures.js';
 import { requestCalendarSync } from './request-sync.js';
 import { runCalendarSyncs } from './run-sync.js';
 import { scheduleCalendarSyncs } from './schedule.js';
 
-const t0 = new Date('2026-03-05T12:00:00.000Z');
-const FEED_PATH = '/team.ics';
-
-describe.each(databaseEngines())('calendar sync run events on $engine', ({ open }) => {
-  const context = useCalendarSync(open, t0);
-
+describeCalendarSync('calendar sync run events', (context) => {
   async function teamRoom() {
     context.server.serve(FEED_PATH, { kind: 'feed', body: readSyncFixture('team-week.ics') });
     return roomFollowing(context.prisma, 'team', context.server.url(FEED_PATH), {

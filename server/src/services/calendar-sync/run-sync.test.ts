@@ -10,17 +10,16 @@ import {
   readSyncFixture,
   roomFollowing,
   syncRoom,
-  useCalendarSync,
+  describeCalendarSync,
+  SYNC_START as t0,
+  FEED_PATH,
 } from '../../../test/support/calendar-sync-context.js';
-import { databaseEngines } from '../../../test/support/database.js';
 import { icsCalendar } from '../../../test/support/ics-builder.js';
 import { minutesAfter } from '../../../test/support/meetings-fixtures.js';
 import { setRoomCalendar } from './feed-settings.js';
 import { runCalendarSyncs } from './run-sync.js';
 
-const t0 = new Date('2026-03-05T12:00:00.000Z');
 const ROOM_URL = 'https://lobby.example.org/team';
-const FEED_PATH = '/team.ics';
 const teamWeek = readSyncFixture('team-week.ics');
 const teamWeekChanged = readSyncFixture('team-week-changed.ics');
 const teamWeekRestored = readSyncFixture('team-week-restored.ics');
@@ -125,9 +124,7 @@ function byKey(rows: readonly CalendarEvent[]) {
   return new Map(rows.map((row) => [`${row.uid} ${row.recurrenceId}`, row]));
 }
 
-describe.each(databaseEngines())('calendar sync runs on $engine', ({ open }) => {
-  const context = useCalendarSync(open, t0);
-
+describeCalendarSync('calendar sync runs', (context) => {
   function serveTeamWeek(
     body = teamWeek,
     validators: { etag?: string; lastModified?: string } = { etag: V1_ETAG },

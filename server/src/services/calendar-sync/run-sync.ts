@@ -8,7 +8,7 @@ import { readingInputsHash, readingWindow } from '../../domain/calendar/reading-
 import { readRoom } from '../../domain/calendar/room-reading.js';
 import type { TimeWindow } from '../../domain/calendar/read-feed.js';
 import { syncWindow } from '../../domain/calendar/sync-schedule.js';
-import { roomUrl } from '../../domain/rooms/room-name.js';
+import { roomUrl } from '@lobby/shared/room-name';
 import { withLock } from '../../engines/with-lock.js';
 import type { CalendarSyncRun, CalendarSyncStatus, Room } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
@@ -27,14 +27,22 @@ import { commitSuccess, recordFailure } from './write-result.js';
 
 export const calendarSyncJobData = z.object({ runIds: z.array(z.uuid()).min(1) });
 
-/** What happens after a room's events changed (meetings follow): wired by the process. */
-export type AfterEventsChanged = (roomId: string) => Promise<void>;
-
 /** How long a room's sync lock outlives a killed worker (extended every third while a sync runs). */
 const ROOM_SYNC_LOCK_TTL_MS = 20_000;
 
-type Deps = ServiceDependencies & { afterEventsChanged: AfterEventsChanged; log: Log };
-type Log = (message: string, error?: unknown) => void;
+type Deps = Pick<
+  ServiceDependencies,
+  | 'prisma'
+  | 'events'
+  | 'locks'
+  | 'feedReader'
+  | 'fetcher'
+  | 'instruments'
+  | 'now'
+  | 'config'
+  | 'log'
+  | 'afterEventsChanged'
+>;
 
 /** Reads the room's occurrences from the feed and compares them with the stored rows. */
 async function readAndDiff(

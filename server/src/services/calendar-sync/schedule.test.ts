@@ -1,26 +1,22 @@
 // The repeating pass (DESIGN §3.7 and "Writing the result"): due feeds get one run per room and one
 // download per URL; runs left behind by a stopped worker are failed or re-enqueued; old runs pruned.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   countersOf,
   readSyncFixture,
   roomFollowing,
   runsSettled,
   syncRoom,
-  useCalendarSync,
+  describeCalendarSync,
+  SYNC_START as t0,
+  FEED_PATH,
 } from '../../../test/support/calendar-sync-context.js';
-import { databaseEngines } from '../../../test/support/database.js';
 import { minutesAfter } from '../../../test/support/meetings-fixtures.js';
 import { setRoomCalendar } from './feed-settings.js';
 import { runsKeptPerRoom } from './runs.js';
 import { calendarSyncJobHandlers, scheduleCalendarSyncs } from './schedule.js';
 
-const t0 = new Date('2026-03-05T12:00:00.000Z');
-const FEED_PATH = '/team.ics';
-
-describe.each(databaseEngines())('scheduled calendar syncs on $engine', ({ open }) => {
-  const context = useCalendarSync(open, t0);
-
+describeCalendarSync('scheduled calendar syncs', (context) => {
   async function startWorker() {
     await context.engines.jobs.work(calendarSyncJobHandlers(context.deps), { concurrency: 2 });
   }

@@ -9,7 +9,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { withLock } from '../../engines/with-lock.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { settleAllOwedMeetings } from './owed-meetings.js';
-import { calendarSyncJobData, runCalendarSyncs, type AfterEventsChanged } from './run-sync.js';
+import { calendarSyncJobData, runCalendarSyncs } from './run-sync.js';
 import {
   activeRunStatuses,
   calendarSyncJob,
@@ -30,10 +30,8 @@ const requeueQueuedAfterMs = 60_000;
 const duePerPass = 500;
 const pausedAfterWorkerStops = `Paused: the last ${WORKER_STOPS_BEFORE_PAUSE} syncs of this feed stopped the worker running them. Save the settings or press "Sync now" to try again.`;
 
-type Deps = ServiceDependencies & {
-  afterEventsChanged: AfterEventsChanged;
-  log: (message: string, error?: unknown) => void;
-};
+/** The scheduler's and the sync job's: everything but rate limits and the video platform. */
+type Deps = Omit<ServiceDependencies, 'rateLimits' | 'videoPlatform'>;
 
 /** A run whose worker stopped counts as a failure (backoff); too many in a row pause the feed. */
 async function failStoppedRun(deps: Deps, runId: string, roomId: string): Promise<void> {

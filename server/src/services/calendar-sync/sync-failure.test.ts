@@ -10,22 +10,19 @@ import {
   readSyncFixture,
   roomFollowing,
   syncRoom,
-  useCalendarSync,
+  describeCalendarSync,
+  SYNC_START as t0,
+  FEED_PATH,
 } from '../../../test/support/calendar-sync-context.js';
-import { databaseEngines } from '../../../test/support/database.js';
 import { largeFeed, pathologicalRecurrenceFeed } from '../../../test/support/ics-builder.js';
 import { startIcsServer, type FeedResponse } from '../../../test/support/ics-server.js';
 import { minutesAfter } from '../../../test/support/meetings-fixtures.js';
 
-const t0 = new Date('2026-03-05T12:00:00.000Z');
-const FEED_PATH = '/team.ics';
 const teamWeek = readSyncFixture('team-week.ics');
 const teamWeekChanged = readSyncFixture('team-week-changed.ics');
 const V1_ETAG = '"team-week-1"';
 
-describe.each(databaseEngines())('calendar sync failures on $engine', ({ open }) => {
-  const context = useCalendarSync(open, t0);
-
+describeCalendarSync('calendar sync failures', (context) => {
   function serveTeamWeek() {
     context.server.serve(FEED_PATH, { kind: 'feed', body: teamWeek, etag: V1_ETAG });
   }

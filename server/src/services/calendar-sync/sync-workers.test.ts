@@ -11,24 +11,21 @@ import {
   runsSettled,
   syncDependencies,
   testFeedReader,
+  SYNC_START as t0,
+  FEED_PATH,
 } from '../../../test/support/calendar-sync-context.js';
 import { databaseEngines, type TestDatabase } from '../../../test/support/database.js';
 import { gate, startIcsServer, type IcsServer } from '../../../test/support/ics-server.js';
-import {
-  meetingEngineCases,
-  recordEvents,
-  testClock,
-} from '../../../test/support/meetings-fixtures.js';
+import { recordEvents, testClock } from '../../../test/support/meetings-fixtures.js';
 import { requestCalendarSync } from './request-sync.js';
 import { runCalendarSyncs } from './run-sync.js';
 import { calendarSyncJobHandlers, scheduleCalendarSyncs } from './schedule.js';
+import { engineSetCases } from '../../../test/support/engines.js';
 
-const t0 = new Date('2026-03-05T12:00:00.000Z');
-const FEED_PATH = '/team.ics';
 // PostgreSQL where it is configured: there, processes really share it through connections.
 const sharedDatabase = databaseEngines().at(-1);
 
-describe.each(meetingEngineCases())('calendar sync across workers on $engine', (engineCase) => {
+describe.each(engineSetCases())('calendar sync across workers on $engine', (engineCase) => {
   let database: TestDatabase | undefined;
   let server: IcsServer | undefined;
   const feedReader = testFeedReader();

@@ -1,7 +1,7 @@
 // Properties of a sync over real HTTP into a real database (issue: "re-syncing the same bytes writes
 // nothing; any byte-level corruption of a feed leaves stored events untouched").
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   countersOf,
   eventRows,
@@ -10,12 +10,10 @@ import {
   readSyncFixture,
   roomFollowing,
   syncRoom,
-  useCalendarSync,
+  describeCalendarSync,
 } from '../../../test/support/calendar-sync-context.js';
-import { databaseEngines } from '../../../test/support/database.js';
 import { icsCalendar, icsEvent } from '../../../test/support/ics-builder.js';
 
-const t0 = new Date('2026-03-05T12:00:00.000Z');
 const NUM_RUNS = 25;
 /** 25 runs of up to three syncs each take seconds, on a loaded machine tens of seconds. */
 const PROPERTY_TIMEOUT_MS = 180_000;
@@ -159,8 +157,7 @@ function corrupt(bytes: Uint8Array, change: Corruption): Uint8Array {
   }
 }
 
-describe.each(databaseEngines())('calendar sync properties on $engine', ({ open }) => {
-  const context = useCalendarSync(open, t0);
+describeCalendarSync('calendar sync properties', (context) => {
   let roomNumber = 0;
 
   /** A room of its own for one property run, following `/<name>.ics` on the test server. */

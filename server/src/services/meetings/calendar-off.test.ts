@@ -1,25 +1,14 @@
 // A room's calendar turned off (issue 13, lifecycle gap 2): no more meetings from it, and its
 // meetings nobody has joined end; turned on again, its occurrences get meetings again.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { topics } from '../../domain/events.js';
-import { databaseEngines } from '../../../test/support/database.js';
-import {
-  minutesAfter,
-  recordEvents,
-  seedOccurrence,
-  seedRoom,
-} from '../../../test/support/meetings-fixtures.js';
-import { useMeetingServices } from '../../../test/support/meetings-context.js';
+import { recordEvents, seedOccurrence, seedRoom } from '../../../test/support/meetings-fixtures.js';
+import { describeMeetingServices, at } from '../../../test/support/meetings-context.js';
 import { setRoomCalendar } from '../calendar-sync/feed-settings.js';
 import { precreateMeetings } from './precreate.js';
 import { joinMeeting, leaveMeeting } from './presence.js';
 
-const t0 = new Date('2026-03-10T12:00:00.000Z');
-const at = (minutes: number) => minutesAfter(t0, minutes);
-
-describe.each(databaseEngines())('a calendar turned off on $engine', ({ open }) => {
-  const context = useMeetingServices(open, t0);
-
+describeMeetingServices('a calendar turned off', (context) => {
   async function seedCalendar() {
     const room = await seedRoom(context.prisma, { gracePeriodMinutes: 15 });
     const unused = await seedOccurrence(context.prisma, room.id, {

@@ -5,11 +5,13 @@ import { topics, type DomainEvent } from '../../domain/events.js';
 import type { Meeting, Prisma, PrismaClient, Room } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { databaseEngines, type TestDatabase } from '../../../test/support/database.js';
-import { useMeetingServices } from '../../../test/support/meetings-context.js';
+import {
+  describeMeetingServices,
+  MEETINGS_START as t0,
+  at,
+} from '../../../test/support/meetings-context.js';
 import {
   meetingDependencies,
-  meetingEngineCases,
-  minutesAfter,
   recordEvents,
   seedOccurrence,
   seedRoom,
@@ -22,9 +24,7 @@ import { precreateMeetings } from './precreate.js';
 import { closeStaleSessions, joinMeeting, leaveMeeting } from './presence.js';
 import { reconcileRoomMeetings } from './reconcile.js';
 import { startMeeting } from './start.js';
-
-const t0 = new Date('2026-03-10T12:00:00.000Z');
-const at = (minutes: number) => minutesAfter(t0, minutes);
+import { engineSetCases } from '../../../test/support/engines.js';
 
 /** Join/end races per engine; PGlite runs one transaction at a time, so fewer tell it as much. */
 const RACES = { postgres: 500, pglite: 100 } as const;
@@ -37,9 +37,7 @@ const RACES_AT_ONCE = 10;
 const jitter = (maxMs: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * maxMs)));
 
-describe.each(databaseEngines())('meeting races on $engine', ({ engine, open }) => {
-  const context = useMeetingServices(open, t0);
-
+describeMeetingServices('meeting races', (context, engine) => {
   it('creates one meeting for fifty simultaneous "start a meeting" calls', async () => {
     const room = await seedRoom(context.prisma);
     const roomEvents = await recordEvents(context.engines.events, topics.room(room.id));
@@ -304,7 +302,7 @@ async function visitMeetings(
 const postgresAndRedis = databaseEngines()
   .filter(({ engine }) => engine === 'postgres')
   .flatMap((database) =>
-    meetingEngineCases()
+    engineSetCases()
       .filter(({ engine }) => engine === 'redis')
       .map((engines) => ({ open: database.open, engines })),
   );

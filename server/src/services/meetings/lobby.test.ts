@@ -3,20 +3,20 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { describe, expect, it } from 'vitest';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import { databaseEngines } from '../../../test/support/database.js';
-import { minutesAfter, seedOccurrence, seedRoom } from '../../../test/support/meetings-fixtures.js';
-import { useMeetingServices } from '../../../test/support/meetings-context.js';
+import { seedOccurrence, seedRoom } from '../../../test/support/meetings-fixtures.js';
+import {
+  useMeetingServices,
+  describeMeetingServices,
+  MEETINGS_START as t0,
+  at,
+} from '../../../test/support/meetings-context.js';
 import { endDueMeetings } from './ending.js';
 import { loadRoomMeetings } from './lobby.js';
 import { precreateMeetings } from './precreate.js';
 import { joinMeeting } from './presence.js';
 import { startMeeting } from './start.js';
 
-const t0 = new Date('2026-03-10T12:00:00.000Z');
-const at = (minutes: number) => minutesAfter(t0, minutes);
-
-describe.each(databaseEngines())('the lobby of a room on $engine', ({ open }) => {
-  const context = useMeetingServices(open, t0);
-
+describeMeetingServices('the lobby of a room', (context) => {
   it('lists started or joined meetings as live, the rest as upcoming, with participant counts', async () => {
     const room = await seedRoom(context.prisma, { gracePeriodMinutes: 0 });
     const occurrences = await Promise.all(

@@ -1,15 +1,13 @@
 // The life of calendar meetings, end to end through the services (DESIGN §4.1, 4.2, 4.5).
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { topics } from '../../domain/events.js';
-import { databaseEngines } from '../../../test/support/database.js';
 import {
-  minutesAfter,
   recordEvents,
   seedOccurrence,
   seedRoom,
   seedRoomWithOccurrence,
 } from '../../../test/support/meetings-fixtures.js';
-import { useMeetingServices } from '../../../test/support/meetings-context.js';
+import { describeMeetingServices, at } from '../../../test/support/meetings-context.js';
 import { endDueMeetings, endMeetingByManager } from './ending.js';
 import { MeetingEndedError } from './errors.js';
 import { loadRoomMeetings } from './lobby.js';
@@ -18,13 +16,9 @@ import { joinMeeting, leaveMeeting, meetingHeartbeat } from './presence.js';
 import { reconcileRoomMeetings } from './reconcile.js';
 import { startMeeting } from './start.js';
 
-const t0 = new Date('2026-03-10T12:00:00.000Z');
-const at = (minutes: number) => minutesAfter(t0, minutes);
 const justBefore = (instant: Date) => new Date(instant.getTime() - 1);
 
-describe.each(databaseEngines())('the life of a calendar meeting on $engine', ({ open }) => {
-  const context = useMeetingServices(open, t0);
-
+describeMeetingServices('the life of a calendar meeting', (context) => {
   const roomWithOccurrence = (
     gracePeriodMinutes: number,
     occurrence: { startsAt: Date; endsAt: Date },

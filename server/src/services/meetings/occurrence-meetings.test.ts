@@ -1,24 +1,17 @@
 // An occurrence's meetings over time: many ended, at most one open (issue 13, lifecycle gap 1).
-import { describe, expect, it } from 'vitest';
-import { databaseEngines } from '../../../test/support/database.js';
+import { expect, it } from 'vitest';
 import {
-  minutesAfter,
   seedOccurrence,
   seedRoom,
   seedRoomWithOccurrence,
 } from '../../../test/support/meetings-fixtures.js';
-import { useMeetingServices } from '../../../test/support/meetings-context.js';
+import { describeMeetingServices, at } from '../../../test/support/meetings-context.js';
 import { endDueMeetings, endMeetingByManager } from './ending.js';
 import { precreateMeetings } from './precreate.js';
 import { joinMeeting, leaveMeeting } from './presence.js';
 import { reconcileRoomMeetings } from './reconcile.js';
 
-const t0 = new Date('2026-03-10T12:00:00.000Z');
-const at = (minutes: number) => minutesAfter(t0, minutes);
-
-describe.each(databaseEngines())("an occurrence's meetings on $engine", ({ open }) => {
-  const context = useMeetingServices(open, t0);
-
+describeMeetingServices("an occurrence's meetings", (context) => {
   const roomWithOccurrence = (
     gracePeriodMinutes: number,
     occurrence: { startsAt: Date; endsAt: Date },

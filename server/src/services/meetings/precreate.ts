@@ -1,6 +1,5 @@
 // Pre-creation (DESIGN §4.1): each timed occurrence about to start gets exactly one open meeting,
 // and a new one after its last ended only when that ending no longer stands (rescheduled, restored).
-import { videoPlatformFor } from '../../adapters/video/index.js';
 import { needsNewMeeting } from '../../domain/meetings/lifecycle.js';
 import type { Meeting, Prisma } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
@@ -110,7 +109,7 @@ async function precreate(
   if (due.length === 0) {
     return [];
   }
-  const video = videoPlatformFor(deps.config);
+  const video = deps.videoPlatform;
   // ON CONFLICT DO NOTHING on the partial unique index (one OPEN meeting per occurrence): another
   // worker's meeting for the same occurrence makes this row a quiet no-op, never an error that
   // would abort the rest of the batch; RETURNING gives exactly the rows this call inserted, so each creation is announced once.

@@ -1,10 +1,12 @@
 // Presence (DESIGN §4.4): sessions, heartbeats, leaving, silent sessions, and refusals.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SESSION_TIMEOUT_SECONDS } from '../../domain/meetings/lifecycle.js';
 import { topics } from '../../domain/events.js';
-import { databaseEngines } from '../../../test/support/database.js';
 import { minutesAfter, recordEvents, seedRoom } from '../../../test/support/meetings-fixtures.js';
-import { useMeetingServices } from '../../../test/support/meetings-context.js';
+import {
+  describeMeetingServices,
+  MEETINGS_START as t0,
+} from '../../../test/support/meetings-context.js';
 import { ValidationError } from '../errors.js';
 import { endMeetingByManager } from './ending.js';
 import { MeetingEndedError, NotFoundError, SessionClosedError } from './errors.js';
@@ -12,14 +14,11 @@ import { loadRoomMeetings } from './lobby.js';
 import { closeStaleSessions, joinMeeting, leaveMeeting, meetingHeartbeat } from './presence.js';
 import { startMeeting } from './start.js';
 
-const t0 = new Date('2026-03-10T12:00:00.000Z');
 const secondsAfter = (instant: Date, seconds: number) =>
   new Date(instant.getTime() + seconds * 1000);
 const unknownId = '00000000-0000-4000-8000-000000000000';
 
-describe.each(databaseEngines())('presence in meetings on $engine', ({ open }) => {
-  const context = useMeetingServices(open, t0);
-
+describeMeetingServices('presence in meetings', (context) => {
   async function adhocMeeting(gracePeriodMinutes = 15) {
     const room = await seedRoom(context.prisma, { gracePeriodMinutes });
     return startMeeting(context.deps, { roomName: room.name });

@@ -1,7 +1,6 @@
 // Presence (DESIGN §4.4): joining, heartbeats, leaving, and closing sessions gone silent.
 import { decideMeetingEnding, staleSessionCutoff } from '../../domain/meetings/lifecycle.js';
 import type { Meeting, ParticipantSession, Prisma } from '../../generated/prisma/client.js';
-import { videoPlatformFor } from '../../adapters/video/index.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { ValidationError } from '../errors.js';
 import { isUuid, lockMeetingRow, openSession, transactionOptions } from './database.js';
@@ -79,7 +78,7 @@ export async function joinMeeting(
     return { session, meeting: updated };
   }, transactionOptions);
   await publishMeetingEvent(deps.events, 'presence.changed', joined.meeting);
-  const joinUrl = videoPlatformFor(deps.config).joinUrl(joined.meeting, { displayName });
+  const joinUrl = deps.videoPlatform.joinUrl(joined.meeting, { displayName });
   return { ...joined, joinUrl };
 }
 

@@ -1,5 +1,4 @@
 // Ad-hoc meetings (DESIGN §4.3): "start a meeting" joins the room's live meeting, or creates one.
-import { videoPlatformFor } from '../../adapters/video/index.js';
 import { adhocMeetingEndsAt } from '../../domain/meetings/lifecycle.js';
 import type { Meeting } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
@@ -18,7 +17,7 @@ export async function startMeeting(
   input: { roomName: string },
 ): Promise<Meeting> {
   const now = deps.now();
-  const video = videoPlatformFor(deps.config);
+  const video = deps.videoPlatform;
   const started = await deps.prisma.$transaction(async (transaction) => {
     if (!(await lockRoomRow(transaction, input.roomName))) {
       throw new NotFoundError(`There is no room named "${input.roomName}".`);

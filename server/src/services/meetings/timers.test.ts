@@ -4,9 +4,7 @@ import { topics } from '../../domain/events.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { databaseEngines, type TestDatabase } from '../../../test/support/database.js';
 import {
-  type Engines,
   meetingDependencies,
-  meetingEngineCases,
   minutesAfter,
   recordEvents,
   seedOccurrence,
@@ -17,12 +15,13 @@ import { meetingJobHandlers, scheduleMeetingSweeps } from './jobs.js';
 import { precreateMeetings } from './precreate.js';
 import { joinMeeting, leaveMeeting } from './presence.js';
 import { startMeeting } from './start.js';
+import { type Engines, engineSetCases } from '../../../test/support/engines.js';
 
 const [pglite] = databaseEngines();
 /** Jobs change rows asynchronously: poll the database for a while. */
 const databasePolling = { timeout: 5_000, interval: 20 };
 
-describe.each(meetingEngineCases())('meeting timers and sweeps on $engine', (engineCase) => {
+describe.each(engineSetCases())('meeting timers and sweeps on $engine', (engineCase) => {
   let database: TestDatabase;
   let engines: Engines;
   let logged: LogEntry[];

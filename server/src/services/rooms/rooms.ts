@@ -1,6 +1,6 @@
 // Rooms: create, change, delete. Permission checks belong to the caller (GraphQL layer).
-import { checkRoomSettings } from '../../domain/rooms/room-settings.js';
-import { validateRoomName } from '../../domain/rooms/room-name.js';
+import { checkRoomSettings } from '@lobby/shared/room-settings';
+import { validateRoomName } from '@lobby/shared/room-name';
 import { topics } from '../../domain/events.js';
 import { Prisma, type Room } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
