@@ -111,7 +111,7 @@ describe.each(meetingEngineCases())('meeting timers and sweeps on $engine', (eng
       },
     });
 
-    await scheduleMeetingSweeps(engines.jobs);
+    await scheduleMeetingSweeps(engines.jobs, null);
     await vi.waitFor(async () => {
       expect(
         await database.prisma.meeting.count({ where: { calendarEventId: occurrence.id } }),
