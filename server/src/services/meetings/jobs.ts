@@ -7,6 +7,7 @@ import { endDueMeetings, endMeetingIfDue } from './ending.js';
 import { isUuid } from './database.js';
 import { publishMeetingEvent } from './meeting-events.js';
 import { pollPlatformPresence } from './platform-polling.js';
+import { pruneAppliedEventIds } from './platform-presence.js';
 import { precreateMeetings } from './precreate.js';
 import { closeStaleSessions } from './presence.js';
 import { meetingJobNames, type EndingCheckJob, type MeetingStartJob } from './timers.js';
@@ -43,6 +44,7 @@ export function meetingJobHandlers(deps: ServiceDependencies): Record<string, Jo
     },
     [meetingJobNames.endDue]: async () => {
       await endDueMeetings(deps);
+      await pruneAppliedEventIds(deps);
     },
     [meetingJobNames.closeStaleSessions]: async () => {
       await closeStaleSessions(deps);
