@@ -86,7 +86,7 @@ function createPresence(
   let callTab: Window | null = null;
   let stopHoldersWatch: (() => void) | null = null;
   const holders = holdPresence(session.sessionId, () => {
-    if (state() === 'present') stop('left', null);
+    if (state() === 'present') stop('left', 'gone');
   });
 
   const heartbeat = async () => {
@@ -131,11 +131,11 @@ function createPresence(
     stopHoldersWatch = null;
   }
 
-  /** `farewell`: what the other holders hear; null when they told this page. */
-  function stop(next: PresenceState, farewell: 'gone' | 'left' | null) {
+  /** `farewell`: what the other holders hear ('left': the session is over for them too). */
+  function stop(next: PresenceState, farewell: 'gone' | 'left') {
     stopTicker();
     stopWatchingHolders();
-    if (farewell !== null) holders.close(farewell);
+    holders.close(farewell);
     document.removeEventListener('visibilitychange', onVisibilityChange);
     window.removeEventListener('pagehide', onPageHide);
     keptPresences.delete(session.sessionId);
