@@ -1,4 +1,4 @@
-// The app: one GraphQL connection per identity, one layout, four pages.
+// The app: one GraphQL connection per identity, one layout, five pages.
 import { Route, Router } from '@solidjs/router';
 import { Provider } from '@urql/solid';
 import { createMemo, onCleanup, Show } from 'solid-js';
@@ -6,6 +6,7 @@ import { Layout } from './components/layout.js';
 import { createGraphqlConnection } from './lib/graphql-client.js';
 import { GraphqlConnectionContext } from './lib/graphql-context.js';
 import { authToken } from './lib/session-store.js';
+import CallPage from './routes/call.js';
 import HomePage from './routes/home.js';
 import LobbyPage from './routes/lobby.js';
 import MeetingPage from './routes/meeting.js';
@@ -33,6 +34,7 @@ export function App() {
               <Route path="/:room" component={LobbyPage} />
               <Route path="/:room/settings" component={SettingsPage} />
               <Route path="/:room/:meetingId" component={MeetingPage} />
+              <Route path="/:room/:meetingId/call" component={CallPage} />
               <Route path="*" component={NotFoundPage} />
             </Router>
           </Provider>

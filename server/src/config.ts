@@ -93,6 +93,11 @@ const environmentSchema = z
     VIDEO_PLATFORM: z.enum(['jitsi', 'daily']).default('jitsi'),
     // Daily's webhook `hmac` secret, base64 as Daily hands it out.
     DAILY_WEBHOOK_SECRET: optionalString.pipe(webhookSecret.optional()),
+    // Daily's REST API: with a key, the worker also polls who is in each open meeting's call
+    // (webhooks missed on the way are caught up), every VIDEO_PRESENCE_POLL_SECONDS.
+    DAILY_API_KEY: optionalString,
+    DAILY_API_URL: httpUrl.default('https://api.daily.co/v1'),
+    VIDEO_PRESENCE_POLL_SECONDS: integer(30, 15, 3600),
     AUTH_JWT_SECRET: optionalString.pipe(jwtSecret.optional()),
     AUTH_JWKS_URL: optionalString.pipe(httpsUrl.optional()),
     AUTH_JWT_ISSUER: optionalString,

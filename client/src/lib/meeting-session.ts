@@ -23,3 +23,21 @@ export function decodePathSegment(segment: string): string {
     return segment;
   }
 }
+
+/**
+ * The call page of a session: Lobby's page that embeds the call and keeps the session while it is
+ * open. The session rides in the fragment, which never leaves the browser.
+ */
+export function callPagePath(roomName: string, session: MeetingSession): string {
+  const fragment = new URLSearchParams({ session: session.sessionId, join: session.joinUrl });
+  return `${meetingPath(roomName, session.meetingId)}/call#${fragment.toString()}`;
+}
+
+/** The session a call page's fragment names, or null when it names none. */
+export function sessionFromCallFragment(meetingId: string, hash: string): MeetingSession | null {
+  const fragment = new URLSearchParams(hash.replace(/^#/, ''));
+  const sessionId = fragment.get('session');
+  const joinUrl = fragment.get('join');
+  if (sessionId === null || joinUrl === null || !/^https?:\/\//.test(joinUrl)) return null;
+  return { meetingId, sessionId, joinUrl };
+}

@@ -1,5 +1,5 @@
-// Being in a meeting: a heartbeat every 20 s, and a leave when the tab goes away, or when the
-// meeting page goes away while no call tab it opened is still open.
+// Being in a meeting: a heartbeat every 20 s, and a leave when the page goes away while no other
+// page of this browser (the call page it opened, or the meeting page) still holds the session.
 import { stringifyDocument } from '@urql/core';
 import { useClient } from '@urql/solid';
 import type { Client } from '@urql/core';
@@ -9,12 +9,13 @@ import { startBackgroundTicker } from './background-ticker.js';
 import { GRAPHQL_PATH } from './graphql-client.js';
 import { useGraphqlConnection } from './graphql-context.js';
 import { currentSession, setCurrentSession, type MeetingSession } from './meeting-session.js';
+import { holdPresence } from './presence-holders.js';
 import { runMutation } from './request.js';
 
 /** The server closes a session that has been silent for 60 s: three beats fit in that. */
 const HEARTBEAT_INTERVAL_MS = 20_000;
-/** How often a session kept for its call tab looks whether that tab is still open. */
-const CALL_WATCH_INTERVAL_MS = 2_000;
+/** How often a session kept for another page looks whether that page still holds it. */
+const HOLDERS_WATCH_INTERVAL_MS = 2_000;
 
 const MeetingHeartbeatDocument = graphql(`
   mutation MeetingHeartbeat($sessionId: ID!) {
@@ -45,21 +46,24 @@ export type PresenceState =
 export type Presence = {
   state: Accessor<PresenceState>;
   leave: () => Promise<void>;
-  /** Opens the call in a tab of its own (or shows it again); the session lives while it is open. */
-  openCall: () => void;
+  /**
+   * Opens the call page (`callPath`) in a tab of its own, or shows it again; the session lives
+   * while it is open. False when the browser refused a new tab.
+   */
+  openCall: (callPath: string) => boolean;
 };
 
 type KeptPresence = Presence & {
   /** The meeting page shows it again. */
   attach(): void;
-  /** The meeting page went away: leave, unless the call tab it opened is still open. */
+  /** The page went away: leave, unless another page still holds the session. */
   release(): void;
 };
 
 /** Sessions of this tab that are still present, by id: the meeting page finds its own again. */
 const keptPresences = new Map<string, KeptPresence>();
 
-/** Presence in the session for as long as the meeting page shows it or its call tab is open. */
+/** Presence in the session for as long as a page of this browser shows it. */
 export function usePresence(session: MeetingSession): Presence {
   const client = useClient();
   const { headers } = useGraphqlConnection();
@@ -80,8 +84,10 @@ function createPresence(
   const [state, setState] = createSignal<PresenceState>('present');
   const variables = { sessionId: session.sessionId };
   let callTab: Window | null = null;
-  let stopCallWatch: (() => void) | null = null;
-  const callTabIsOpen = () => callTab !== null && !callTab.closed;
+  let stopHoldersWatch: (() => void) | null = null;
+  const holders = holdPresence(session.sessionId, () => {
+    if (state() === 'present') stop('left', 'gone');
+  });
 
   const heartbeat = async () => {
     const outcome = await runMutation(
@@ -93,7 +99,7 @@ function createPresence(
     );
     // A failed request (offline) is not an answer: the next beat tries again.
     if (outcome.ok || outcome.error === null || state() !== 'present') return;
-    stop(outcome.error.__typename === 'MeetingEndedError' ? 'ended' : 'lost');
+    stop(outcome.error.__typename === 'MeetingEndedError' ? 'ended' : 'lost', 'gone');
   };
 
   // A tab that comes back (woken laptop, restored tab) confirms its presence at once.
@@ -104,7 +110,10 @@ function createPresence(
   // fetch with keepalive outlives the page; sendBeacon cannot carry the Authorization header.
   const onPageHide = () => {
     if (state() !== 'present') return;
-    stop('left');
+    // Closing the Lobby tab while its call page is open is not leaving: the call page holds on.
+    const othersHold = holders.othersHold();
+    stop('left', 'gone');
+    if (othersHold) return;
     fetch(GRAPHQL_PATH, {
       method: 'POST',
       keepalive: true,
@@ -117,14 +126,16 @@ function createPresence(
   document.addEventListener('visibilitychange', onVisibilityChange);
   window.addEventListener('pagehide', onPageHide);
 
-  function stopWatchingCall() {
-    stopCallWatch?.();
-    stopCallWatch = null;
+  function stopWatchingHolders() {
+    stopHoldersWatch?.();
+    stopHoldersWatch = null;
   }
 
-  function stop(next: PresenceState) {
+  /** `farewell`: what the other holders hear ('left': the session is over for them too). */
+  function stop(next: PresenceState, farewell: 'gone' | 'left') {
     stopTicker();
-    stopWatchingCall();
+    stopWatchingHolders();
+    holders.close(farewell);
     document.removeEventListener('visibilitychange', onVisibilityChange);
     window.removeEventListener('pagehide', onPageHide);
     keptPresences.delete(session.sessionId);
@@ -134,7 +145,7 @@ function createPresence(
   const leave = async () => {
     if (currentSession()?.sessionId === session.sessionId) setCurrentSession(null);
     if (state() !== 'present') return;
-    stop('left');
+    stop('left', 'left');
     await runMutation(
       client,
       LeaveMeetingDocument,
@@ -144,38 +155,36 @@ function createPresence(
     );
   };
 
-  const openCall = () => {
-    if (callTab !== null && callTabIsOpen()) {
+  const openCall = (callPath: string) => {
+    if (callTab !== null && !callTab.closed) {
       callTab.focus();
-      return;
+      return true;
     }
-    // Opened blank and cut loose before it loads the call: the call's page gets no handle on this
-    // one (as with rel=noopener), while this page keeps one to see whether the call is still open.
+    // Opened blank and cut loose before it loads: the call page (and the platform's frame in it)
+    // gets no handle on this one, as with rel=noopener, while this page keeps one to focus it.
     const opened = window.open('', '_blank');
-    if (opened === null) {
-      window.location.assign(session.joinUrl);
-      return;
-    }
+    if (opened === null) return false;
     opened.opener = null;
-    opened.location.href = session.joinUrl;
+    opened.location.href = callPath;
     callTab = opened;
+    return true;
   };
 
   return {
     state,
     leave,
     openCall,
-    attach: stopWatchingCall,
+    attach: stopWatchingHolders,
     release() {
       if (state() !== 'present') return;
-      if (!callTabIsOpen()) {
+      if (!holders.othersHold()) {
         void leave();
         return;
       }
       const watch = setInterval(() => {
-        if (!callTabIsOpen()) void leave();
-      }, CALL_WATCH_INTERVAL_MS);
-      stopCallWatch = () => {
+        if (!holders.othersHold()) void leave();
+      }, HOLDERS_WATCH_INTERVAL_MS);
+      stopHoldersWatch = () => {
         clearInterval(watch);
       };
     },

@@ -1,20 +1,23 @@
 // /<room>/<meetingId>: in a meeting. The call itself, live details, presence, and the way out.
-import { A, useNavigate, useParams } from '@solidjs/router';
+import { A, useParams } from '@solidjs/router';
 import { createQuery, createSubscription, useClient } from '@urql/solid';
 import { createSignal, Match, Show, Switch } from 'solid-js';
-import { JoinFailure } from '../components/join-failure.js';
 import { Loaded } from '../components/loaded.js';
 import { MeetingTiming } from '../components/meeting-card.js';
+import { CallFrame, JoinPrompt, MeetingEnded, InSession } from '../components/in-session.js';
 import { NotFound } from '../components/not-found.js';
 import { Notice } from '../components/notice.js';
 import { graphql } from '../graphql/generated/index.js';
-import type { MeetingEndReason, MeetingPageQuery } from '../graphql/generated/graphql.js';
+import type { MeetingPageQuery } from '../graphql/generated/graphql.js';
 import { createAction } from '../lib/create-action.js';
-import { createMeetingJoiner } from '../lib/join-meeting.js';
-import { describeMeetingEnd, describeParticipants, meetingTitle } from '../lib/lobby-wording.js';
-import { currentSession, decodePathSegment, type MeetingSession } from '../lib/meeting-session.js';
+import { describeParticipants, meetingTitle } from '../lib/lobby-wording.js';
+import {
+  callPagePath,
+  currentSession,
+  decodePathSegment,
+  type MeetingSession,
+} from '../lib/meeting-session.js';
 import { usePageTitle } from '../lib/page-title.js';
-import { usePresence } from '../lib/presence.js';
 import { runMutation } from '../lib/request.js';
 import { createServerNow } from '../lib/server-now.js';
 
@@ -142,7 +145,9 @@ function MeetingView(props: { meeting: PageMeeting }) {
           <MeetingEnded reason={props.meeting.endReason} lobbyPath={lobbyPath()} />
         </Match>
         <Match when={session()} keyed>
-          {(current) => <InMeeting session={current} title={title()} lobbyPath={lobbyPath()} />}
+          {(current) => (
+            <InMeeting session={current} title={title()} roomName={props.meeting.room.name} />
+          )}
         </Match>
         <Match when={true}>
           <JoinPrompt
@@ -156,27 +161,23 @@ function MeetingView(props: { meeting: PageMeeting }) {
   );
 }
 
-function InMeeting(props: { session: MeetingSession; title: string; lobbyPath: string }) {
-  const presence = usePresence(props.session);
-  const navigate = useNavigate();
+function InMeeting(props: { session: MeetingSession; title: string; roomName: string }) {
   // Opt-in: the default platform (meet.jit.si) limits embedded calls; a tab of its own is safer.
   const [embedded, setEmbedded] = createSignal(false);
 
-  const leave = async () => {
-    await presence.leave();
-    navigate(props.lobbyPath);
-  };
-
   return (
-    <section class="call" aria-label="Video call">
-      <Switch>
-        <Match when={presence.state() === 'present'}>
+    <InSession session={props.session} roomName={props.roomName} class="call">
+      {(presence, leave) => (
+        <>
           <div class="call__actions">
             <button
               type="button"
               class="button"
               onClick={() => {
-                presence.openCall();
+                // Where the browser refuses a new tab, the call shows on this page instead.
+                if (!presence.openCall(callPagePath(props.roomName, props.session))) {
+                  setEmbedded(true);
+                }
               }}
             >
               Open the call in a new tab
@@ -194,59 +195,10 @@ function InMeeting(props: { session: MeetingSession; title: string; lobbyPath: s
             </button>
           </div>
           <Show when={embedded()}>
-            <iframe
-              class="call__frame"
-              src={props.session.joinUrl}
-              title={`Video call: ${props.title}`}
-              allow="camera; microphone; display-capture; fullscreen; autoplay; clipboard-write"
-            />
+            <CallFrame joinUrl={props.session.joinUrl} title={`Video call: ${props.title}`} />
           </Show>
-        </Match>
-        <Match when={presence.state() === 'ended'}>
-          <MeetingEnded reason={null} lobbyPath={props.lobbyPath} />
-        </Match>
-        <Match when={presence.state() !== 'present'}>
-          <JoinPrompt
-            message={
-              presence.state() === 'lost'
-                ? 'You were disconnected from this meeting.'
-                : 'You left this meeting.'
-            }
-            meetingId={props.session.meetingId}
-            action="Rejoin"
-          />
-        </Match>
-      </Switch>
-    </section>
-  );
-}
-
-function MeetingEnded(props: { reason: MeetingEndReason | null | undefined; lobbyPath: string }) {
-  return (
-    <Notice tone="info">
-      <p>{describeMeetingEnd(props.reason)}</p>
-      <p>
-        <A href={props.lobbyPath}>Back to the lobby</A>
-      </p>
-    </Notice>
-  );
-}
-
-/** A way (back) into the meeting: one button, guarded like every join. */
-function JoinPrompt(props: { message: string; meetingId: string; action: string }) {
-  const joiner = createMeetingJoiner({ showsNameField: false });
-  return (
-    <div class="card">
-      <p>{props.message}</p>
-      <button
-        type="button"
-        class="button"
-        disabled={joiner.pending()}
-        onClick={() => void joiner.submit({ meetingId: props.meetingId })}
-      >
-        {joiner.pending() ? 'Joining…' : props.action}
-      </button>
-      <JoinFailure joiner={joiner} />
-    </div>
+        </>
+      )}
+    </InSession>
   );
 }

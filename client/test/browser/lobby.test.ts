@@ -113,17 +113,25 @@ describeInBrowser.each(stackVariants())('$name', (variant) => {
     ]);
   }, 60_000);
 
-  it('keeps the participant in the meeting while its call tab is open, after leaving its page', async () => {
-    const { gql, managerToken } = suite.stack();
-    const room = await createRoomAs(gql, managerToken, { name: uniqueRoomName('lobby') });
-    const meetingId = await startMeetingAs(gql, managerToken, room.name);
+  /** Joins the room's live meeting in a new browser and opens its call page in a second tab. */
+  async function joinAndOpenCallPage(roomName: string) {
     const participant = await suite.browsing().openPage();
-    await participant.goto(`/${room.name}`);
+    await participant.goto(`/${roomName}`);
     await lobbySection(participant, 'live').getByRole('button', { name: /^Join/ }).click();
-    const [callTab] = await Promise.all([
+    const [callPage] = await Promise.all([
       participant.context().waitForEvent('page'),
       participant.getByRole('button', { name: 'Open the call in a new tab' }).click(),
     ]);
+    // The call page embeds the call (the stack's stand-in platform): the CSP lets it be framed.
+    await callPage.getByTitle(`Video call in ${roomName}`).waitFor();
+    return { participant, callPage };
+  }
+
+  it('keeps the participant in the meeting while its call page is open, after leaving its page', async () => {
+    const { gql, managerToken } = suite.stack();
+    const room = await createRoomAs(gql, managerToken, { name: uniqueRoomName('lobby') });
+    const meetingId = await startMeetingAs(gql, managerToken, room.name);
+    const { participant, callPage } = await joinAndOpenCallPage(room.name);
     // Back to the lobby by its link, as people do while the call goes on in the other tab.
     await participant.getByRole('link', { name: room.name, exact: true }).click();
     await participant.waitForURL(`/${room.name}`);
@@ -133,10 +141,42 @@ describeInBrowser.each(stackVariants())('$name', (variant) => {
       expect.objectContaining({ id: meetingId, participantCount: 1 }),
     ]);
 
-    // Closing the call tab is leaving.
-    await callTab.close();
+    // Closing the call page is leaving.
+    await callPage.close();
     await card.getByText('Nobody here yet').waitFor();
   }, 60_000);
+
+  it('keeps the meeting open with the Lobby tab closed and its call page open, and ends it when the call page closes', async () => {
+    const { gql, managerToken } = suite.stack();
+    const room = await createRoomAs(gql, managerToken, {
+      name: uniqueRoomName('lobby'),
+      gracePeriodMinutes: 0,
+    });
+    const meetingId = await startMeetingAs(gql, managerToken, room.name);
+    const observer = await suite.browsing().openPage();
+    await observer.goto(`/${room.name}`);
+    const observed = lobbySection(observer, 'live').getByRole('article');
+    const { participant, callPage } = await joinAndOpenCallPage(room.name);
+    await observed.getByText('1 person here').waitFor();
+
+    await participant.close();
+    // A heartbeat the call page sends after the Lobby tab closed is accepted: the session is open.
+    const heartbeat = callPage.waitForResponse(
+      (response) => response.request().postData()?.includes('MeetingHeartbeat') === true,
+    );
+    await callPage.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    const answer: unknown = await (await heartbeat).json();
+    expect(JSON.stringify(answer)).toContain('MeetingHeartbeatSuccess');
+    expect((await serverLobbyOf(gql, room.name)).live).toEqual([
+      expect.objectContaining({ id: meetingId, participantCount: 1 }),
+    ]);
+    expect(await callPage.getByRole('button', { name: 'Leave' }).count()).toBe(1);
+
+    // The last page holding the session leaves; with no grace period the meeting ends.
+    await callPage.close();
+    await observer.getByRole('heading', { name: 'No meetings right now' }).waitFor();
+    expect((await serverLobbyOf(gql, room.name)).live).toEqual([]);
+  }, 90_000);
 
   it('says when it is offline, then reconnects and shows what changed meanwhile', async () => {
     const { gql, managerToken } = suite.stack();

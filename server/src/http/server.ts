@@ -28,6 +28,8 @@ export type HttpServerOptions = {
   graphiql: boolean;
   /** The built client (client/dist), served with a fallback to index.html for client routes. */
   clientDirectory: string | undefined;
+  /** The video platform's origin (VIDEO_BASE_URL's): the only site the client may frame (the call). */
+  videoOrigin: string;
   /** Presence webhooks of the video platform; undefined when it sends none (Jitsi). */
   videoWebhook: VideoWebhookHandler | undefined;
   log: Log;
@@ -51,20 +53,22 @@ const contentTypes: Record<string, string> = {
 };
 
 // The client's policy: its own scripts, styles and API only (graphql-ws included: CSP 3's 'self'
-// matches ws: and wss: on the same host), never inside another site's frame.
-const clientContentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  // The presence ticker (background-ticker.ts) is a worker the page makes from a blob.
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+// matches ws: and wss: on the same host), the video call in a frame, never in another site's frame.
+const clientContentSecurityPolicy = (videoOrigin: string) =>
+  [
+    "default-src 'self'",
+    `frame-src ${videoOrigin}`,
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    // The presence ticker (background-ticker.ts) is a worker the page makes from a blob.
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 
 // API answers are data, never documents to render.
 const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
@@ -250,7 +254,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       sendJson(response, 405, { error: 'Method not allowed' });
       return;
     }
-    setSecurityHeaders(response, clientContentSecurityPolicy);
+    setSecurityHeaders(response, clientContentSecurityPolicy(options.videoOrigin));
     await serveClient(clientDirectory, pathname, response).catch(() => {
       if (!response.headersSent) sendJson(response, 404, { error: 'Not found' });
       else response.destroy();

@@ -93,6 +93,7 @@ export async function startApiRole(runtime: Runtime, options: ApiRoleOptions): P
     metrics: metricsServer === null ? metricsEndpoint : null,
     graphiql: config.GRAPHQL_INTROSPECTION,
     clientDirectory: existsSync(path.join(clientDist, 'index.html')) ? clientDist : undefined,
+    videoOrigin: new URL(config.VIDEO_BASE_URL).origin,
     videoWebhook: presenceWebhooks && createVideoWebhookHandler(deps, presenceWebhooks, log),
     log,
   });

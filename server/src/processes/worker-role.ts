@@ -1,4 +1,5 @@
 // The worker's part of a process: job handlers and repeating schedules for sync and meetings.
+import { videoPlatformFor } from '../adapters/video/index.js';
 import type { JobHandler } from '../engines/jobs.js';
 import {
   calendarSyncJobHandlers,
@@ -25,5 +26,9 @@ export async function startWorkerRole(runtime: Runtime): Promise<void> {
     { concurrency: config.WORKER_CONCURRENCY },
   );
   await scheduleCalendarSyncPasses(deps.jobs);
-  await scheduleMeetingSweeps(deps.jobs);
+  const polling = videoPlatformFor(config).presencePolling;
+  await scheduleMeetingSweeps(
+    deps.jobs,
+    polling === null ? null : config.VIDEO_PRESENCE_POLL_SECONDS,
+  );
 }

@@ -54,6 +54,8 @@ export type ServiceDependencies = {
     | 'VIDEO_BASE_URL'
     | 'VIDEO_PLATFORM'
     | 'DAILY_WEBHOOK_SECRET'
+    | 'DAILY_API_KEY'
+    | 'DAILY_API_URL'
     | 'ROOMS_PER_USER_MAX'
   > &
     RateLimitSettings;

@@ -4,7 +4,11 @@ import { createDailyPlatform, DAILY_WEBHOOK_TOLERANCE_SECONDS, signDailyWebhook 
 import type { WebhookRequest } from './video-platform.js';
 
 const secret = Buffer.from('a-daily-webhook-secret-for-tests').toString('base64');
-const platform = createDailyPlatform({ baseUrl: 'https://team.daily.co/', webhookSecret: secret });
+const platform = createDailyPlatform({
+  baseUrl: 'https://team.daily.co/',
+  webhookSecret: secret,
+  presencePolling: null,
+});
 const webhooks = platform.presenceWebhooks;
 const receivedAt = new Date('2024-02-26T18:31:20Z');
 const timestamp = String(receivedAt.getTime() / 1000);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { randomVideoRoomName } from './random-room-name.js';
 import type {
   PlatformEvent,
+  PresencePolling,
   VideoPlatform,
   WebhookReading,
   WebhookRequest,
@@ -109,6 +110,7 @@ function isSetUpPing(body: unknown): boolean {
 export function createDailyPlatform(options: {
   baseUrl: string;
   webhookSecret: string;
+  presencePolling: PresencePolling | null;
 }): VideoPlatform {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   return {
@@ -117,6 +119,7 @@ export function createDailyPlatform(options: {
       // Daily Prebuilt asks for the name itself; a name in the URL would need a meeting token.
       return `${baseUrl}/${encodeURIComponent(meeting.videoRoomName)}`;
     },
+    presencePolling: options.presencePolling,
     presenceWebhooks: {
       read(request) {
         const signature = header(request, SIGNATURE_HEADER);

@@ -46,6 +46,8 @@ describe('the Jitsi-style video platform', () => {
       VIDEO_BASE_URL: 'https://meet.example.com',
       VIDEO_PLATFORM: 'jitsi',
       DAILY_WEBHOOK_SECRET: undefined,
+      DAILY_API_KEY: undefined,
+      DAILY_API_URL: 'https://api.daily.co/v1',
     });
     expect(configured.joinUrl({ videoRoomName: 'r-1' }, { displayName: 'A' })).toMatch(
       /^https:\/\/meet\.example\.com\/r-1#/,

@@ -13,5 +13,6 @@ export function createJitsiPlatform(options: { baseUrl: string }): VideoPlatform
       return `${baseUrl}/${encodeURIComponent(meeting.videoRoomName)}#userInfo.displayName=${displayName}`;
     },
     presenceWebhooks: null,
+    presencePolling: null,
   };
 }

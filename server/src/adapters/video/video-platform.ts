@@ -2,6 +2,7 @@
 // the platform can tell, reports who is in its video rooms through signed webhooks.
 import type { Config } from '../../config.js';
 import { createDailyPlatform } from './daily.js';
+import { createDailyPresencePolling } from './daily-presence.js';
 import { createJitsiPlatform } from './jitsi.js';
 
 /** What a platform reported about one of its video rooms, at the time it happened. */
@@ -38,6 +39,19 @@ export type PresenceWebhooks = {
   read(request: WebhookRequest): WebhookReading;
 };
 
+/** Someone the platform's API lists in a video room. */
+export type PlatformParticipant = {
+  /** The same id as in the platform's webhook events about this stay. */
+  platformSessionId: string;
+  displayName: string;
+  joinedAt: Date;
+};
+
+export type PresencePolling = {
+  /** Who is in the video room now, as the platform's API tells (it may lag by some seconds). */
+  listParticipants(videoRoomName: string): Promise<PlatformParticipant[]>;
+};
+
 export type VideoPlatform = {
   /** A fresh, hard-to-guess name for a new meeting's video room, recognisable by its Lobby room. */
   newVideoRoomName(roomName: string): string;
@@ -45,16 +59,26 @@ export type VideoPlatform = {
   joinUrl(meeting: { videoRoomName: string }, participant: { displayName: string }): string;
   /** Presence reported by the platform; null when only the Lobby page's heartbeat can tell. */
   presenceWebhooks: PresenceWebhooks | null;
+  /** The fallback for missed webhooks; null without an API to ask (Jitsi, or no API key). */
+  presencePolling: PresencePolling | null;
 };
 
 /** The platform this deployment uses, chosen by VIDEO_PLATFORM. */
 export function videoPlatformFor(
-  config: Pick<Config, 'VIDEO_BASE_URL' | 'VIDEO_PLATFORM' | 'DAILY_WEBHOOK_SECRET'>,
+  config: Pick<
+    Config,
+    'VIDEO_BASE_URL' | 'VIDEO_PLATFORM' | 'DAILY_WEBHOOK_SECRET' | 'DAILY_API_KEY' | 'DAILY_API_URL'
+  >,
 ): VideoPlatform {
   if (config.VIDEO_PLATFORM === 'daily' && config.DAILY_WEBHOOK_SECRET !== undefined) {
+    const apiKey = config.DAILY_API_KEY;
     return createDailyPlatform({
       baseUrl: config.VIDEO_BASE_URL,
       webhookSecret: config.DAILY_WEBHOOK_SECRET,
+      presencePolling:
+        apiKey === undefined
+          ? null
+          : createDailyPresencePolling({ apiUrl: config.DAILY_API_URL, apiKey }),
     });
   }
   return createJitsiPlatform({ baseUrl: config.VIDEO_BASE_URL });

@@ -27,6 +27,29 @@ describe('feeds that were read wrong (issue 13)', () => {
     expect(reading.warnings).toEqual([]);
   });
 
+  // A series edited after one instance was moved: the master's SEQUENCE is higher and its time
+  // changed, so the older override's RECURRENCE-ID names the instance at its old time.
+  it.each([
+    {
+      file: 'lobby/google-series-retimed-after-move.ics',
+      replaced: '2026-01-12T10:00:00.000Z',
+      moved: ['Stand-up (moved)', '2026-01-13T14:00:00.000Z'],
+    },
+    {
+      file: 'lobby/outlook-series-edited-after-move.ics',
+      replaced: '2026-01-15T08:30:00.000Z',
+      moved: ['Planning (with design)', '2026-01-15T12:00:00.000Z'],
+    },
+  ])('applies the older override of $file to its instance of the edited series', (fixture) => {
+    const reading = read(fixture.file, '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z');
+    const replacing = reading.occurrences.filter((o) => o.recurrenceId === fixture.replaced);
+    expect(replacing.map((o) => [o.title, o.startsAt.toISOString()])).toEqual([fixture.moved]);
+    // Once: the instance it replaces is not read beside it.
+    expect(reading.occurrences).toHaveLength(4);
+    expect(new Set(reading.occurrences.map((o) => o.recurrenceId)).size).toBe(4);
+    expect(reading.warnings).toEqual([]);
+  });
+
   it('reads a rule with UNTIL and COUNT=-1 up to UNTIL, saying the COUNT was ignored', () => {
     const reading = read(
       'lobby/rrule-until-invalid-count.ics',

@@ -2,12 +2,50 @@
 // meetings nobody has joined end; turned on again, its occurrences get meetings again.
 import { expect, it } from 'vitest';
 import { topics } from '../../domain/events.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
 import { recordEvents, seedOccurrence, seedRoom } from '../../../test/support/meetings-fixtures.js';
 import { describeMeetingServices, at } from '../../../test/support/meetings-context.js';
 import { setRoomCalendar } from '../calendar-sync/feed-settings.js';
 import { precreateMeetings } from './precreate.js';
 import { joinMeeting, leaveMeeting } from './presence.js';
 
+/** A one-time signal: `given` settles once `give` is called. */
+function signal(): { given: Promise<void>; give(): void } {
+  let resolveGiven: () => void = () => undefined;
+  const given = new Promise<void>((resolve) => {
+    resolveGiven = resolve;
+  });
+  return {
+    given,
+    give() {
+      resolveGiven();
+    },
+  };
+}
+
+/** The client, but each read of calendar events waits for `pause` before it answers. */
+function pausingEventReads(prisma: PrismaClient, pause: () => Promise<void>): PrismaClient {
+  const calendarEvent = new Proxy(prisma.calendarEvent, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (property !== 'findMany' || typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const rows: unknown = await value.apply(target, args);
+        await pause();
+        return rows;
+      };
+    },
+  });
+  return new Proxy(prisma, {
+    get(target, property) {
+      if (property === 'calendarEvent') return calendarEvent;
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value !== 'function') return value;
+      const bound: unknown = value.bind(target);
+      return bound;
+    },
+  });
+}
 describeMeetingServices('a calendar turned off', (context) => {
   async function seedCalendar() {
     const room = await seedRoom(context.prisma, { gracePeriodMinutes: 15 });
@@ -80,6 +118,33 @@ describeMeetingServices('a calendar turned off', (context) => {
       { status: 'OPEN', endReason: null },
     ]);
     expect(await precreateMeetings(context.deps)).toEqual([]);
+  });
+
+  it('leaves no meeting from a pre-creation that read its calendar on while it was turned off', async () => {
+    const room = await seedRoom(context.prisma, { gracePeriodMinutes: 15 });
+    const occurrence = await seedOccurrence(context.prisma, room.id, {
+      startsAt: at(5),
+      endsAt: at(65),
+    });
+    const read = signal();
+    const resumed = signal();
+    const racing = {
+      ...context.deps,
+      prisma: pausingEventReads(context.prisma, async () => {
+        read.give();
+        await resumed.given;
+      }),
+    };
+
+    // Pre-creation has its candidates (the calendar was on); the calendar goes off, its ending
+    // runs and finds nothing to end; then pre-creation goes on to insert.
+    const precreation = precreateMeetings(racing);
+    await read.given;
+    await setRoomCalendar(context.deps, room.id, { enabled: false });
+    resumed.give();
+
+    expect(await precreation).toEqual([]);
+    expect(await meetingsOf(occurrence.id)).toEqual([]);
   });
 
   it('changes nothing for a calendar that stays on, or a room without calendar meetings', async () => {

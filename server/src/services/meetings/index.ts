@@ -15,6 +15,7 @@ export {
   withParticipantCount,
 } from './lobby.js';
 export { applyPlatformEvent, type PlatformEventOutcome } from './platform-presence.js';
+export { pollPlatformPresence, PRESENCE_POLL_LAG_MS } from './platform-polling.js';
 export { precreateMeetings } from './precreate.js';
 export {
   closeStaleSessions,

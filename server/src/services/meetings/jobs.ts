@@ -6,6 +6,8 @@ import type { ServiceDependencies } from '../dependencies.js';
 import { endDueMeetings, endMeetingIfDue } from './ending.js';
 import { isUuid } from './database.js';
 import { publishMeetingEvent } from './meeting-events.js';
+import { pollPlatformPresence } from './platform-polling.js';
+import { pruneAppliedEventIds } from './platform-presence.js';
 import { precreateMeetings } from './precreate.js';
 import { closeStaleSessions } from './presence.js';
 import { meetingJobNames, type EndingCheckJob, type MeetingStartJob } from './timers.js';
@@ -42,15 +44,25 @@ export function meetingJobHandlers(deps: ServiceDependencies): Record<string, Jo
     },
     [meetingJobNames.endDue]: async () => {
       await endDueMeetings(deps);
+      await pruneAppliedEventIds(deps);
     },
     [meetingJobNames.closeStaleSessions]: async () => {
       await closeStaleSessions(deps);
     },
+    [meetingJobNames.pollPlatformPresence]: async () => {
+      await pollPlatformPresence(deps);
+    },
   };
 }
 
-/** Creates (or keeps) the repeating sweeps; every worker may call it, the schedules are shared. */
-export async function scheduleMeetingSweeps(jobs: JobQueue): Promise<void> {
+/**
+ * Creates (or keeps) the repeating sweeps; every worker may call it, the schedules are shared.
+ * `presencePollSeconds`: the platform's presence poll, null where the platform has no API.
+ */
+export async function scheduleMeetingSweeps(
+  jobs: JobQueue,
+  presencePollSeconds: number | null,
+): Promise<void> {
   await jobs.schedule(
     'meetings-precreate',
     meetingJobNames.precreate,
@@ -66,4 +78,11 @@ export async function scheduleMeetingSweeps(jobs: JobQueue): Promise<void> {
     meetingJobNames.closeStaleSessions,
     STALE_SESSIONS_INTERVAL_SECONDS * MS_PER_SECOND,
   );
+  if (presencePollSeconds !== null) {
+    await jobs.schedule(
+      'meetings-poll-platform-presence',
+      meetingJobNames.pollPlatformPresence,
+      presencePollSeconds * MS_PER_SECOND,
+    );
+  }
 }

@@ -21,6 +21,22 @@ export type PlatformEventOutcome =
 type PresenceEvent = Extract<PlatformEvent, { kind: 'joined' | 'left' }>;
 type EndedEvent = Extract<PlatformEvent, { kind: 'ended' }>;
 
+/**
+ * Applied event ids are kept this long: far beyond the 5 minutes a signed request may be replayed
+ * in and the hours Daily retries a failed delivery for.
+ */
+export const WEBHOOK_EVENT_RETENTION_DAYS = 7;
+const MS_PER_DAY = 86_400_000;
+
+/** Forgets the applied event ids past their retention; returns how many. */
+export async function pruneAppliedEventIds(deps: ServiceDependencies): Promise<number> {
+  const cutoff = new Date(deps.now().getTime() - WEBHOOK_EVENT_RETENTION_DAYS * MS_PER_DAY);
+  const { count } = await deps.prisma.videoWebhookEvent.deleteMany({
+    where: { receivedAt: { lt: cutoff } },
+  });
+  return count;
+}
+
 /** The newest meeting on this video room; names are random, so there is one in practice. */
 function findMeetingId(
   db: Prisma.TransactionClient,

@@ -1,8 +1,10 @@
 // Pre-creation (DESIGN §4.1): each timed occurrence about to start gets exactly one open meeting,
 // and a new one after its last ended only when that ending no longer stands (rescheduled, restored).
+import type { VideoPlatform } from '../../adapters/video/index.js';
 import { needsNewMeeting } from '../../domain/meetings/lifecycle.js';
 import type { Meeting, Prisma } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { transactionOptions } from './database.js';
 import { eachIsolated } from './each-isolated.js';
 import { publishMeetingEvent } from './meeting-events.js';
 import { scheduleMeetingTimers } from './timers.js';
@@ -100,6 +102,43 @@ async function findDueOccurrences(
   return due;
 }
 
+type CreatedMeeting = Meeting & { room: { gracePeriodMinutes: number } };
+
+/**
+ * Inserts the room's meetings while its calendar is still on. The calendar's row is share-locked
+ * and re-read first: a calendar turned off since the candidates were read makes none, and one
+ * being turned off waits for this insert, so its ending (calendar-off.ts) then finds them.
+ */
+async function createRoomMeetings(
+  deps: ServiceDependencies,
+  roomId: string,
+  occurrences: readonly Candidate[],
+  video: VideoPlatform,
+): Promise<CreatedMeeting[]> {
+  return deps.prisma.$transaction(async (transaction) => {
+    const on = await transaction.$queryRaw<unknown[]>`
+      SELECT 1 FROM "CalendarFeed"
+      WHERE "roomId" = ${roomId}::uuid AND "enabled" AND "url" <> '' FOR SHARE`;
+    if (on.length === 0) return [];
+    // ON CONFLICT DO NOTHING on the partial unique index (one OPEN meeting per occurrence): another
+    // worker's meeting for the same occurrence makes this row a quiet no-op, never an error that
+    // would abort the rest of the batch; RETURNING gives exactly the rows this call inserted, so
+    // each creation is announced once.
+    return transaction.meeting.createManyAndReturn({
+      data: occurrences.map((occurrence) => ({
+        roomId: occurrence.roomId,
+        calendarEventId: occurrence.id,
+        title: occurrence.title,
+        startsAt: occurrence.startsAt,
+        endsAt: occurrence.endsAt,
+        videoRoomName: video.newVideoRoomName(occurrence.room.name),
+      })),
+      skipDuplicates: true,
+      include: { room: { select: { gracePeriodMinutes: true } } },
+    });
+  }, transactionOptions);
+}
+
 async function precreate(
   deps: ServiceDependencies,
   scope: Prisma.CalendarEventWhereInput,
@@ -110,39 +149,33 @@ async function precreate(
     return [];
   }
   const video = deps.videoPlatform;
-  // ON CONFLICT DO NOTHING on the partial unique index (one OPEN meeting per occurrence): another
-  // worker's meeting for the same occurrence makes this row a quiet no-op, never an error that
-  // would abort the rest of the batch; RETURNING gives exactly the rows this call inserted, so each creation is announced once.
-  const created = await deps.prisma.meeting.createManyAndReturn({
-    data: due.map((occurrence) => ({
-      roomId: occurrence.roomId,
-      calendarEventId: occurrence.id,
-      title: occurrence.title,
-      startsAt: occurrence.startsAt,
-      endsAt: occurrence.endsAt,
-      videoRoomName: video.newVideoRoomName(occurrence.room.name),
-    })),
-    skipDuplicates: true,
-    include: { room: { select: { gracePeriodMinutes: true } } },
+  const byRoom = new Map<string, Candidate[]>();
+  for (const occurrence of due) {
+    byRoom.set(occurrence.roomId, [...(byRoom.get(occurrence.roomId) ?? []), occurrence]);
+  }
+  const meetings: Meeting[] = [];
+  // One transaction a room: it holds one calendar lock, so it cannot deadlock with another.
+  await eachIsolated([...byRoom], async ([roomId, occurrences]) => {
+    const created = await createRoomMeetings(deps, roomId, occurrences, video);
+    meetings.push(...created.map(({ room: _room, ...meeting }) => meeting));
+    await eachIsolated(
+      created,
+      async ({ room, ...meeting }) => {
+        deps.instruments.meetingOpened({
+          meetingId: meeting.id,
+          roomId: meeting.roomId,
+          origin: 'calendar',
+        });
+        await publishMeetingEvent(deps.events, 'meeting.created', meeting);
+        await scheduleMeetingTimers(
+          deps.jobs,
+          { ...meeting, openSessionCount: 0 },
+          room.gracePeriodMinutes,
+          now,
+        );
+      },
+      { concurrency: NOTIFY_CONCURRENCY },
+    );
   });
-  const meetings = created.map(({ room: _room, ...meeting }) => meeting);
-  await eachIsolated(
-    created,
-    async ({ room, ...meeting }) => {
-      deps.instruments.meetingOpened({
-        meetingId: meeting.id,
-        roomId: meeting.roomId,
-        origin: 'calendar',
-      });
-      await publishMeetingEvent(deps.events, 'meeting.created', meeting);
-      await scheduleMeetingTimers(
-        deps.jobs,
-        { ...meeting, openSessionCount: 0 },
-        room.gracePeriodMinutes,
-        now,
-      );
-    },
-    { concurrency: NOTIFY_CONCURRENCY },
-  );
   return meetings;
 }

@@ -110,7 +110,7 @@ describe.each(engineSetCases())('meeting timers and sweeps on $engine', (engineC
       },
     });
 
-    await scheduleMeetingSweeps(engines.jobs);
+    await scheduleMeetingSweeps(engines.jobs, null);
     await vi.waitFor(async () => {
       expect(
         await database.prisma.meeting.count({ where: { calendarEventId: occurrence.id } }),

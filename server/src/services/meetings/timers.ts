@@ -14,6 +14,8 @@ export const meetingJobNames = {
   precreate: 'meetings.precreate',
   endDue: 'meetings.end-due',
   closeStaleSessions: 'meetings.close-stale-sessions',
+  /** Asks the video platform who is in each open meeting's call (webhooks missed). */
+  pollPlatformPresence: 'meetings.poll-platform-presence',
 } as const;
 
 export type MeetingStartJob = { meetingId: string; startsAtMs: number };

@@ -280,6 +280,39 @@ function collectOverrides(
   return overrides;
 }
 
+/** The day a point falls on in the series' zone. */
+function dayOf(point: TimePoint, shape: SeriesShape): string {
+  return point.kind === 'date' ? point.date : localDate(point.epochMs, shape.zone);
+}
+
+/**
+ * Overrides written before the series was edited (a lower SEQUENCE than the master's) whose
+ * RECURRENCE-ID names no instance any more, as when the series' time changed after an instance
+ * was moved: each still replaces its instance, the one on the same day, by that day.
+ */
+function overridesOfEarlierSeries(
+  master: ParsedEvent,
+  instances: readonly Instance[],
+  overrides: ReadonlyMap<string, Override>,
+  shape: SeriesShape,
+): Map<string, Override> {
+  const instanceKeys = new Set(instances.flatMap((instance) => keysOf(instance.point, shape)));
+  const byDay = new Map<string, Override>();
+  for (const override of overrides.values()) {
+    const matchesAnInstance = keysOf(override.recurrenceId, shape).some((key) =>
+      instanceKeys.has(key),
+    );
+    if (
+      !matchesAnInstance &&
+      !override.event.isThisAndFuture &&
+      override.event.sequence < master.sequence
+    ) {
+      byDay.set(dayOf(override.recurrenceId, shape), override);
+    }
+  }
+  return byDay;
+}
+
 type Expansion = {
   uid: string;
   master: ParsedEvent;
@@ -331,12 +364,21 @@ function expandMaster(expansion: Expansion, options: SeriesOptions): Map<Overrid
       message: `The series "${title(master)}" repeats more than ${String(MAX_OCCURRENCES_PER_SERIES)} times around the window; only the first ${String(MAX_OCCURRENCES_PER_SERIES)} were read.`,
     });
   }
+  const kept = instances.slice(0, MAX_OCCURRENCES_PER_SERIES);
+  const earlier = overridesOfEarlierSeries(master, kept, overrides, shape);
   const replaced = new Map<Override, string>();
-  for (const instance of instances.slice(0, MAX_OCCURRENCES_PER_SERIES)) {
+  for (const instance of kept) {
     const recurrenceId = isRecurring ? recurrenceIdOf(instance.point, shape) : '';
-    const override = keysOf(instance.point, shape)
+    const ownOverride = keysOf(instance.point, shape)
       .map((key) => overrides.get(key))
       .find((candidate) => candidate !== undefined);
+    // One instance a day at most takes an override of the earlier series.
+    const earlierOverride = earlier.get(dayOf(instance.point, shape));
+    const override =
+      ownOverride ??
+      (earlierOverride !== undefined && !replaced.has(earlierOverride)
+        ? earlierOverride
+        : undefined);
     if (override !== undefined) {
       replaced.set(override, recurrenceId);
       continue;

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "VideoWebhookEvent_receivedAt_idx" ON "VideoWebhookEvent"("receivedAt");
