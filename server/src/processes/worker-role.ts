@@ -1,5 +1,4 @@
 // The worker's part of a process: job handlers and repeating schedules for sync and meetings.
-import { videoPlatformFor } from '../adapters/video/index.js';
 import type { JobHandler } from '../engines/jobs.js';
 import {
   calendarSyncJobHandlers,
@@ -26,7 +25,7 @@ export async function startWorkerRole(runtime: Runtime): Promise<void> {
     { concurrency: config.WORKER_CONCURRENCY },
   );
   await scheduleCalendarSyncPasses(deps.jobs);
-  const polling = videoPlatformFor(config).presencePolling;
+  const polling = deps.videoPlatform.presencePolling;
   await scheduleMeetingSweeps(
     deps.jobs,
     polling === null ? null : config.VIDEO_PRESENCE_POLL_SECONDS,

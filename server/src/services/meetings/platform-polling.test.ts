@@ -13,6 +13,7 @@ import { databaseEngines } from '../../../test/support/database.js';
 import { minutesAfter, seedRoom } from '../../../test/support/meetings-fixtures.js';
 import { useMeetingServices } from '../../../test/support/meetings-context.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { videoPlatformFor } from '../../adapters/video/index.js';
 import { endDueMeetings } from './ending.js';
 import { applyPlatformEvent } from './platform-presence.js';
 import { pollPlatformPresence, PRESENCE_POLL_LAG_MS } from './platform-polling.js';
@@ -35,16 +36,17 @@ describe.each(databaseEngines())('presence polled from Daily on $engine', ({ ope
   };
 
   /** The test's services, on Daily with its API at the fake. */
-  const onDaily = (): ServiceDependencies => ({
-    ...context.deps,
-    config: {
+  const onDaily = (overrides: Partial<ServiceDependencies['config']> = {}): ServiceDependencies => {
+    const config: ServiceDependencies['config'] = {
       ...context.deps.config,
       VIDEO_PLATFORM: 'daily',
       DAILY_WEBHOOK_SECRET: testDailyWebhookSecret,
       DAILY_API_KEY: testDailyApiKey,
       DAILY_API_URL: api().url,
-    },
-  });
+      ...overrides,
+    };
+    return { ...context.deps, config, videoPlatform: videoPlatformFor(config) };
+  };
 
   async function openMeeting() {
     const room = await seedRoom(context.prisma, { gracePeriodMinutes: 0 });
@@ -141,7 +143,7 @@ describe.each(databaseEngines())('presence polled from Daily on $engine', ({ ope
     expect(await sessionsOf(meeting.id)).toEqual([expect.objectContaining({ leftAt: null })]);
 
     const requestsBefore = api().requestCount();
-    const withoutKey = { ...onDaily(), config: { ...onDaily().config, DAILY_API_KEY: undefined } };
+    const withoutKey = onDaily({ DAILY_API_KEY: undefined });
     expect(await pollPlatformPresence(withoutKey)).toEqual({ joined: 0, left: 0 });
     expect(api().requestCount()).toBe(requestsBefore);
   });

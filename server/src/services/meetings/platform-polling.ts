@@ -1,7 +1,7 @@
 // The polling fallback of presence webhooks (issue 13): the platform's API is asked who is in each
 // open meeting's call, and what a missed webhook would have said is applied as if it had come:
 // through `applyPlatformEvent`, under ids of its own, so webhooks and polls never apply twice.
-import { videoPlatformFor, type PlatformParticipant } from '../../adapters/video/index.js';
+import type { PlatformParticipant } from '../../adapters/video/index.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { openSession } from './database.js';
 import { eachIsolated } from './each-isolated.js';
@@ -19,7 +19,7 @@ export type PresencePollResult = { joined: number; left: number };
 
 /** Applies the joins and leaves the platform knows of and Lobby does not; no-op without an API. */
 export async function pollPlatformPresence(deps: ServiceDependencies): Promise<PresencePollResult> {
-  const polling = videoPlatformFor(deps.config).presencePolling;
+  const polling = deps.videoPlatform.presencePolling;
   const result: PresencePollResult = { joined: 0, left: 0 };
   if (polling === null) return result;
   const now = deps.now();
