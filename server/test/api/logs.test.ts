@@ -3,11 +3,10 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLog, withRequestId } from '../../src/processes/logger.js';
-import { sharedEngineCases } from '../support/api-context.js';
+import { openProcessEngines, sharedEngineCases } from '../support/api-context.js';
 import { objectContaining, stringMatching } from '../support/api-matchers.js';
-import { seedLobbyScenario, serveCalendarFeeds, type LobbyScenario } from '../support/api-seed.js';
+import { seedLobbyScenario, type LobbyScenario } from '../support/api-seed.js';
 import {
-  claimRedisDatabase,
   startApiProcess,
   startWorkerProcess,
   type LobbyProcess,
@@ -68,21 +67,14 @@ describe('the logger', () => {
   });
 });
 
-for (const { open, redisUrl } of sharedEngineCases())
+for (const engineCase of sharedEngineCases())
   describe('logs of an API process and a worker process', () => {
     const closers: (() => Promise<void>)[] = [];
     let api: TestApi & LobbyProcess;
     let worker: LobbyProcess;
     let scenario: LobbyScenario;
     beforeAll(async () => {
-      const database = await open();
-      closers.unshift(() => database.drop());
-      const feeds = await serveCalendarFeeds();
-      closers.unshift(() => feeds.close());
-      const redis = await claimRedisDatabase(redisUrl);
-      closers.unshift(() => redis.release());
-      if (database.url === undefined) throw new Error('PostgreSQL databases have a URL');
-      const engines = { databaseUrl: database.url, redisUrl: redis.url };
+      const { engines, feeds } = await openProcessEngines(engineCase, closers);
       const environment = { NODE_ENV: 'production', CALENDAR_FETCH_ALLOWED_HOSTS: feeds.host };
       worker = await startWorkerProcess(engines, environment);
       closers.unshift(() => worker.stop());

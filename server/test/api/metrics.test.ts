@@ -4,10 +4,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { dataOf, pick } from '../support/api-client.js';
-import { sharedEngineCases, useLobbyApi } from '../support/api-context.js';
-import { seedLobbyScenario, serveCalendarFeeds } from '../support/api-seed.js';
+import { openProcessEngines, sharedEngineCases, useLobbyApi } from '../support/api-context.js';
+import { seedLobbyScenario } from '../support/api-seed.js';
 import {
-  claimRedisDatabase,
   startApiProcess,
   startLobbyProcess,
   testEnvironment,
@@ -141,22 +140,16 @@ for (const { open } of pglite)
       });
     });
 
-for (const { open, redisUrl } of sharedEngineCases())
+for (const engineCase of sharedEngineCases())
   describe('metrics of a worker process (WORKER_HTTP_PORT) beside an API process', () => {
     const closers: (() => Promise<void>)[] = [];
     let workerUrl = '';
     let apiUrl = '';
     beforeAll(async () => {
-      const database = await open();
-      closers.unshift(() => database.drop());
-      const feeds = await serveCalendarFeeds();
-      closers.unshift(() => feeds.close());
-      const redis = await claimRedisDatabase(redisUrl);
-      closers.unshift(() => redis.release());
-      if (database.url === undefined) throw new Error('PostgreSQL databases have a URL');
+      const { engines, feeds } = await openProcessEngines(engineCase, closers);
       const environment = {
-        DATABASE_URL: database.url,
-        REDIS_URL: redis.url,
+        DATABASE_URL: engines.databaseUrl,
+        REDIS_URL: engines.redisUrl,
         CALENDAR_FETCH_ALLOWED_HOSTS: feeds.host,
       };
       const worker: LobbyProcess & { ready: string } = await startLobbyProcess({
@@ -166,12 +159,9 @@ for (const { open, redisUrl } of sharedEngineCases())
       });
       closers.unshift(() => worker.stop());
       workerUrl = `http://127.0.0.1:${worker.ready}`;
-      const api = await startApiProcess(
-        { databaseUrl: database.url, redisUrl: redis.url },
-        {
-          CALENDAR_FETCH_ALLOWED_HOSTS: feeds.host,
-        },
-      );
+      const api = await startApiProcess(engines, {
+        CALENDAR_FETCH_ALLOWED_HOSTS: feeds.host,
+      });
       closers.unshift(() => api.stop());
       apiUrl = api.url;
       // One sync (run by the worker) and one meeting (started through the API).

@@ -6,10 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedEngineCases } from '../support/api-context.js';
-import { seedLobbyScenario, serveCalendarFeeds, type LobbyScenario } from '../support/api-seed.js';
+import { openProcessEngines, sharedEngineCases } from '../support/api-context.js';
+import { seedLobbyScenario, type LobbyScenario } from '../support/api-seed.js';
 import {
-  claimRedisDatabase,
   startApiProcess,
   startLobbyProcess,
   startWorkerProcess,
@@ -115,7 +114,7 @@ describe('tracing in the all-in-one process (embedded engines)', { timeout: 120_
   });
 });
 
-for (const { open, redisUrl } of sharedEngineCases())
+for (const engineCase of sharedEngineCases())
   describe(
     'tracing across an API process and a worker (PostgreSQL, Redis)',
     { timeout: 180_000 },
@@ -127,15 +126,8 @@ for (const { open, redisUrl } of sharedEngineCases())
       beforeAll(async () => {
         collector = await startOtlpCollector();
         closers.unshift(() => collector.close());
-        const database = await open();
-        closers.unshift(() => database.drop());
-        const feeds = await serveCalendarFeeds();
+        const { engines, feeds } = await openProcessEngines(engineCase, closers);
         feedsHost = feeds.host;
-        closers.unshift(() => feeds.close());
-        const redis = await claimRedisDatabase(redisUrl);
-        closers.unshift(() => redis.release());
-        if (database.url === undefined) throw new Error('PostgreSQL databases have a URL');
-        const engines = { databaseUrl: database.url, redisUrl: redis.url };
         const environment = { NODE_ENV: 'production', CALENDAR_FETCH_ALLOWED_HOSTS: feeds.host };
         const worker: LobbyProcess = await startWorkerProcess(
           engines,

@@ -15,6 +15,7 @@ import {
   type ClaimedRedis,
   type InProcessApi,
   type LobbyProcess,
+  type SharedEngines,
   type TestApi,
 } from './api-server.js';
 import { databaseEngines, type TestDatabase } from './database.js';
@@ -128,6 +129,26 @@ export function sharedEngineCases(): { open: () => Promise<TestDatabase>; redisU
   return postgres === undefined || redisUrl === undefined
     ? []
     : [{ open: postgres.open, redisUrl }];
+}
+
+export type SharedEngineCase = ReturnType<typeof sharedEngineCases>[number];
+
+/**
+ * A fresh PostgreSQL database, Redis database and feed server for a suite's own processes; each
+ * is closed by a closer put first on `closers` (run them in order).
+ */
+export async function openProcessEngines(
+  { open, redisUrl }: SharedEngineCase,
+  closers: (() => Promise<void>)[],
+): Promise<{ engines: SharedEngines; feeds: CalendarFeeds }> {
+  const database = await open();
+  closers.unshift(() => database.drop());
+  const feeds = await serveCalendarFeeds();
+  closers.unshift(() => feeds.close());
+  const redis = await claimRedisDatabase(redisUrl);
+  closers.unshift(() => redis.release());
+  if (database.url === undefined) throw new Error('PostgreSQL databases have a URL');
+  return { engines: { databaseUrl: database.url, redisUrl: redis.url }, feeds };
 }
 
 export type ApiProcessesContext = {
