@@ -20,6 +20,7 @@ import { closeRedisConnection, openRedisConnection } from '../engines/redis-conn
 import { createProcessMetrics, type ProcessMetrics } from '../http/metrics.js';
 import type { ServiceDependencies } from '../services/dependencies.js';
 import type { Instruments } from '../services/instruments.js';
+import { startOutboxRelay } from '../services/outbox/relay.js';
 import { createLog, type Log } from './logger.js';
 
 export type { Log } from './logger.js';
@@ -132,6 +133,8 @@ export async function openRuntime(
     now: () => new Date(),
     config,
   };
+  // Every process with a bus relays: leftovers go out while any process of the deployment runs.
+  const outboxRelay = startOutboxRelay({ ...deps, log });
   return {
     config,
     database,
@@ -146,6 +149,7 @@ export async function openRuntime(
       return checks;
     },
     async close() {
+      await outboxRelay.stop();
       await jobs.close();
       await events.close();
       await locks.close();

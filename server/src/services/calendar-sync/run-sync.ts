@@ -24,7 +24,7 @@ import type { CalendarSyncRun, CalendarSyncStatus, Room } from '../../generated/
 import { lobbyVersion } from '../../version.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { settleOwedMeetings } from './owed-meetings.js';
-import { publishRunChanged, pruneRuns, updateQueuedRun, updateRun } from './runs.js';
+import { pruneRuns, updateQueuedRun, updateRun } from './runs.js';
 import {
   lastReadingRun,
   stableReading,
@@ -201,13 +201,8 @@ async function commitRoomSync(
   }
 }
 
-/** After the commit the run's outcome is settled: subscribers and meetings catch up on their own. */
+/** After the commit the run's outcome is settled (and announced): meetings catch up on their own. */
 async function followCommittedRun(deps: Deps, run: CalendarSyncRun): Promise<void> {
-  try {
-    await publishRunChanged(deps, run);
-  } catch (error) {
-    deps.log(`Sync run ${run.id} committed but could not be announced`, error);
-  }
   const { created, updated, restored, removed } = run;
   if (created + updated + restored + removed > 0)
     await settleOwedMeetings(deps, run.roomId, run.id);

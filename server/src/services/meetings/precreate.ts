@@ -4,8 +4,9 @@ import { videoPlatformFor } from '../../adapters/video/index.js';
 import { needsNewMeeting } from '../../domain/meetings/lifecycle.js';
 import type { Meeting, Prisma } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce } from '../outbox/outbox.js';
 import { eachIsolated } from './each-isolated.js';
-import { publishMeetingEvent } from './meeting-events.js';
+import { meetingEvents } from './meeting-events.js';
 import { scheduleMeetingTimers } from './timers.js';
 
 const MS_PER_MINUTE = 60_000;
@@ -114,17 +115,21 @@ async function precreate(
   // ON CONFLICT DO NOTHING on the partial unique index (one OPEN meeting per occurrence): another
   // worker's meeting for the same occurrence makes this row a quiet no-op, never an error that
   // would abort the rest of the batch; RETURNING gives exactly the rows this call inserted, so each creation is announced once.
-  const created = await deps.prisma.meeting.createManyAndReturn({
-    data: due.map((occurrence) => ({
-      roomId: occurrence.roomId,
-      calendarEventId: occurrence.id,
-      title: occurrence.title,
-      startsAt: occurrence.startsAt,
-      endsAt: occurrence.endsAt,
-      videoRoomName: video.newVideoRoomName(occurrence.room.name),
-    })),
-    skipDuplicates: true,
-    include: { room: { select: { gracePeriodMinutes: true } } },
+  const created = await changeAndAnnounce(deps, async (transaction, announce) => {
+    const rows = await transaction.meeting.createManyAndReturn({
+      data: due.map((occurrence) => ({
+        roomId: occurrence.roomId,
+        calendarEventId: occurrence.id,
+        title: occurrence.title,
+        startsAt: occurrence.startsAt,
+        endsAt: occurrence.endsAt,
+        videoRoomName: video.newVideoRoomName(occurrence.room.name),
+      })),
+      skipDuplicates: true,
+      include: { room: { select: { gracePeriodMinutes: true } } },
+    });
+    for (const meeting of rows) announce(...meetingEvents('meeting.created', meeting));
+    return rows;
   });
   const meetings = created.map(({ room: _room, ...meeting }) => meeting);
   await eachIsolated(
@@ -135,7 +140,6 @@ async function precreate(
         roomId: meeting.roomId,
         origin: 'calendar',
       });
-      await publishMeetingEvent(deps.events, 'meeting.created', meeting);
       await scheduleMeetingTimers(
         deps.jobs,
         { ...meeting, openSessionCount: 0 },
