@@ -25,8 +25,9 @@ const outboxRow = z.object({
 
 /**
  * One pass: locks up to a batch of rows older than `minAgeSeconds` (skipping rows another relay
- * holds), publishes them in id order and deletes those sent; rows whose publish failed stay for a
- * later pass, and the failure is thrown after the commit. Returns how many rows it sent.
+ * holds), publishes them in id order and deletes those sent. The first failed publish ends the
+ * pass: the rest stay for a later one, and the failure is thrown after the commit. Returns how
+ * many rows it sent.
  */
 export async function relayOutbox(
   deps: Deps,
@@ -38,22 +39,29 @@ export async function relayOutbox(
       WHERE "createdAt" <= now() - make_interval(secs => ${options.minAgeSeconds})
       ORDER BY "id" LIMIT ${relayBatchSize}
       FOR UPDATE SKIP LOCKED`;
-    const parsed = rows.map((raw) => outboxRow.parse(raw));
-    // Sent together (in id order on one connection) rather than one round trip after another.
-    const published = await Promise.allSettled(
-      parsed.map((row) => {
-        const event = domainEventSchema.safeParse(row.event);
-        if (event.success) return deps.events.publish(row.topic, event.data);
+    const done: bigint[] = [];
+    let failure: { reason: unknown } | undefined;
+    // One at a time, in id order: while Redis is down a pass stops at its first row, so this
+    // process's listeners get that one event again, not the whole batch.
+    for (const raw of rows) {
+      const row = outboxRow.parse(raw);
+      const event = domainEventSchema.safeParse(row.event);
+      if (event.success) {
+        try {
+          await deps.events.publish(row.topic, event.data);
+        } catch (reason) {
+          failure = { reason };
+          break;
+        }
+      } else {
         // Written by an older release in a shape no receiver reads any more: nothing to send.
         deps.log(`Dropped an outbox event on ${row.topic} that no longer parses`, event.error);
-        return Promise.resolve();
-      }),
-    );
-    const done = parsed.filter((_, index) => published[index]?.status === 'fulfilled');
-    const failure = published.find((outcome) => outcome.status === 'rejected');
+      }
+      done.push(row.id);
+    }
     if (done.length > 0) {
       await transaction.outboxEvent.deleteMany({
-        where: { id: { in: done.map((row) => row.id) } },
+        where: { id: { in: done } },
       });
     }
     return { sent: done.length, failure };
