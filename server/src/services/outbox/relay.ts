@@ -9,9 +9,9 @@ type Log = (message: string, error?: unknown) => void;
 type Deps = Pick<ServiceDependencies, 'prisma' | 'events'> & { log: Log };
 
 /** A row younger than this is still its own process's to publish right after its commit. */
-export const outboxLeftoverAgeSeconds = 5;
+const outboxLeftoverAgeSeconds = 5;
 /** How often each process looks for leftovers. */
-export const outboxRelayIntervalMs = 2_000;
+const outboxRelayIntervalMs = 2_000;
 /** Rows one relay pass locks and sends; a pass that fills it is followed by another at once. */
 const relayBatchSize = 100;
 /** A relay is never in a hurry: on PGlite's one connection it waits for the requests' turns. */
