@@ -116,15 +116,23 @@ async function precreate(
   // worker's meeting for the same occurrence makes this row a quiet no-op, never an error that
   // would abort the rest of the batch; RETURNING gives exactly the rows this call inserted, so each creation is announced once.
   const created = await changeAndAnnounce(deps, async (transaction, announce) => {
+    // Occurrences another worker is creating meetings for are skipped, not waited for: its insert
+    // would hold this one until its commit.
+    const claimed = await transaction.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "CalendarEvent" WHERE "id" = ANY(${due.map(({ id }) => id)}::uuid[])
+      FOR NO KEY UPDATE SKIP LOCKED`;
+    const claimedIds = new Set(claimed.map(({ id }) => id));
     const rows = await transaction.meeting.createManyAndReturn({
-      data: due.map((occurrence) => ({
-        roomId: occurrence.roomId,
-        calendarEventId: occurrence.id,
-        title: occurrence.title,
-        startsAt: occurrence.startsAt,
-        endsAt: occurrence.endsAt,
-        videoRoomName: video.newVideoRoomName(occurrence.room.name),
-      })),
+      data: due
+        .filter(({ id }) => claimedIds.has(id))
+        .map((occurrence) => ({
+          roomId: occurrence.roomId,
+          calendarEventId: occurrence.id,
+          title: occurrence.title,
+          startsAt: occurrence.startsAt,
+          endsAt: occurrence.endsAt,
+          videoRoomName: video.newVideoRoomName(occurrence.room.name),
+        })),
       skipDuplicates: true,
       include: { room: { select: { gracePeriodMinutes: true } } },
     });
