@@ -289,7 +289,7 @@ async function syncs(feed: string): Promise<SyncFigures> {
     const timedSync = async (roomId: string) => {
       const before = await snapshot(database.prisma, roomId);
       const startedAt = performance.now();
-      const { run } = await findOrCreateActiveRun(database.prisma, roomId, 'SCHEDULE');
+      const { run } = await findOrCreateActiveRun(deps, roomId, 'SCHEDULE');
       await runCalendarSyncs(deps, [run.id]);
       const elapsedMs = performance.now() - startedAt;
       const finished = await database.prisma.calendarSyncRun.findUniqueOrThrow({

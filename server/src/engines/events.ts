@@ -5,9 +5,9 @@ export type Unsubscribe = () => Promise<void>;
 
 export type EventBus = {
   /**
-   * Local listeners get the event at once. A lost transport (Redis down) never fails the publish,
-   * which usually follows a commit: the event is kept and sent to other processes once the
-   * transport is back (the newest ones, in memory).
+   * Local listeners get the event at once, before this resolves, even when it rejects: a lost
+   * transport (Redis down) rejects at once, and the event reached this process only. Services
+   * publish through the outbox (`services/outbox/`), whose relay sends such an event again later.
    */
   publish(topic: string, event: DomainEvent): Promise<void>;
   /**

@@ -9,6 +9,7 @@ import { closeRedisConnection, openRedisConnection } from '../engines/redis-conn
 import { createProcessMetrics, type ProcessMetrics } from '../http/metrics.js';
 import { createServiceDependencies, type ServiceDependencies } from '../services/dependencies.js';
 import type { Instruments } from '../services/instruments.js';
+import { startOutboxRelay } from '../services/outbox/relay.js';
 import { createLog, type Log } from './logger.js';
 
 export type { Log } from './logger.js';
@@ -113,6 +114,8 @@ export async function openRuntime(
     config,
     log,
   });
+  // Every process with a bus relays: leftovers go out while any process of the deployment runs.
+  const outboxRelay = startOutboxRelay(deps);
   return {
     config,
     database,
@@ -127,6 +130,7 @@ export async function openRuntime(
       return checks;
     },
     async close() {
+      await outboxRelay.stop();
       await engines.close();
       await closeRedis();
       await feedReader.close();

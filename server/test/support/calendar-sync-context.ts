@@ -214,7 +214,7 @@ export async function roomFollowing(
 
 /** Runs one sync of the room as a worker would (its queued run, else a new one); the run after it. */
 export async function syncRoom(deps: SyncDependencies, roomId: string): Promise<CalendarSyncRun> {
-  const { run } = await findOrCreateActiveRun(deps.prisma, roomId, 'SCHEDULE');
+  const { run } = await findOrCreateActiveRun(deps, roomId, 'SCHEDULE');
   await runCalendarSyncs(deps, [run.id]);
   return deps.prisma.calendarSyncRun.findUniqueOrThrow({ where: { id: run.id } });
 }

@@ -40,14 +40,12 @@ export function eventChannel(options: Pick<RedisEngineOptions, 'prefix'>, topic:
   return redisName(options, 'events', topic);
 }
 
-/** Events kept while Redis is unreachable; beyond this the oldest go (lobbies reload anyway). */
-const maxUnsentMessages = 10_000;
-
-type OutgoingMessage = { channel: string; message: string };
-
 export function createRedisEventBus(options: RedisEngineOptions): EventBus {
   const publisher = openRedisConnection(options, 'commands');
-  const unsent: OutgoingMessage[] = [];
+  let publisherConnectedBefore = false;
+  publisher.once('ready', () => {
+    publisherConnectedBefore = true;
+  });
   const resubscribedListeners: (() => void)[] = [];
   const registry = new ListenerRegistry(options.log);
   const origin = randomUUID();
@@ -95,29 +93,6 @@ export function createRedisEventBus(options: RedisEngineOptions): EventBus {
     return subscriber;
   };
 
-  const keepUnsent = (outgoing: OutgoingMessage) => {
-    unsent.push(outgoing);
-    if (unsent.length > maxUnsentMessages) unsent.shift();
-  };
-
-  // In order, stopping at the first failure: what is left waits for the next reconnect.
-  const sendUnsent = async () => {
-    while (closing === undefined && publisher.status === 'ready') {
-      const outgoing = unsent[0];
-      if (outgoing === undefined) return;
-      try {
-        await publisher.publish(outgoing.channel, outgoing.message);
-      } catch (error) {
-        options.log('Sending kept events failed; they wait for the next reconnect', error);
-        return;
-      }
-      unsent.shift();
-    }
-  };
-  publisher.on('ready', () => {
-    void sendUnsent();
-  });
-
   const removeListener = async (topic: string, subscription: Subscription) => {
     if (registry.remove(topic, subscription)) {
       subscribed.delete(topic);
@@ -135,21 +110,12 @@ export function createRedisEventBus(options: RedisEngineOptions): EventBus {
       queueMicrotask(() => {
         registry.deliver(topic, event, subscriptions);
       });
-      const outgoing = {
-        channel: eventChannel(options, topic),
-        message: encode({ origin, event }),
-      };
-      if (publisher.status !== 'ready' || unsent.length > 0) {
-        // Not waiting for a lost Redis: the change is committed, its event goes out on reconnect.
-        keepUnsent(outgoing);
-        return;
+      if (publisherConnectedBefore && publisher.status !== 'ready') {
+        // A lost Redis fails at once rather than after the command timeout: the caller's outbox
+        // row keeps the event. A first connection still in progress is waited for.
+        throw new Error(`Redis is unreachable: the event on ${topic} reached this process only`);
       }
-      try {
-        await publisher.publish(outgoing.channel, outgoing.message);
-      } catch (error) {
-        options.log(`Publishing on ${topic} failed; kept until Redis is back`, error);
-        keepUnsent(outgoing);
-      }
+      await publisher.publish(eventChannel(options, topic), encode({ origin, event }));
     },
 
     onResubscribed(listener) {

@@ -4,6 +4,7 @@ import { canWrite, isAdmin, type ApiKeyScope, type Viewer } from '../../domain/a
 import { topics } from '../../domain/events.js';
 import type { ApiKey } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce } from '../outbox/outbox.js';
 import {
   ForbiddenError,
   NotFoundError,
@@ -59,11 +60,13 @@ export async function revokeApiKey(
   if (key === null || !mayRevoke) throw new NotFoundError('No such API key');
   if (!canWrite(viewer)) throw new ForbiddenError(readOnlyCredentialMessage);
   if (key.revokedAt !== null) return key;
-  const revoked = await deps.prisma.apiKey.update({
-    where: { id: key.id },
-    data: { revokedAt: deps.now() },
+  return changeAndAnnounce(deps, async (transaction, announce) => {
+    const revoked = await transaction.apiKey.update({
+      where: { id: key.id },
+      data: { revokedAt: deps.now() },
+    });
+    // Connections opened with the key, in every API process, end now rather than at their next check.
+    announce({ topic: topics.apiKeys(), event: { type: 'apiKey.revoked', apiKeyId: key.id } });
+    return revoked;
   });
-  // Connections opened with the key, in every API process, end now rather than at their next check.
-  await deps.events.publish(topics.apiKeys(), { type: 'apiKey.revoked', apiKeyId: key.id });
-  return revoked;
 }

@@ -49,7 +49,7 @@ describe.each(databaseEngines())('a sync job of rooms sharing a feed on $engine'
     ];
     const runIds: string[] = [];
     for (const room of rooms) {
-      runIds.push((await findOrCreateActiveRun(context.prisma, room.id, 'SCHEDULE')).run.id);
+      runIds.push((await findOrCreateActiveRun(context.deps, room.id, 'SCHEDULE')).run.id);
     }
     const readZones: string[] = [];
     const feedReader: FeedReader = {

@@ -2,7 +2,7 @@
 import type { CalendarSyncRun, CalendarSyncTrigger } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
 import { RateLimitedError, ValidationError } from '../errors.js';
-import { enqueueRuns, findOrCreateActiveRun, publishRunChanged } from './runs.js';
+import { enqueueRuns, findOrCreateActiveRun } from './runs.js';
 
 /** At most one new manual sync per room in this many seconds. */
 export const MANUAL_SYNC_COOLDOWN_SECONDS = 10;
@@ -42,10 +42,7 @@ export async function requestCalendarSync(
   // Checked under the feed row's lock: simultaneous presses all get the run the first one queued.
   const cooldown =
     trigger === 'MANUAL' ? () => enforceManualCooldown(deps, `calendar-sync:${roomId}`) : undefined;
-  const { run, created } = await findOrCreateActiveRun(deps.prisma, roomId, trigger, cooldown);
-  if (created) {
-    await publishRunChanged(deps, run);
-    await enqueueRuns(deps, [run.id]);
-  }
+  const { run, created } = await findOrCreateActiveRun(deps, roomId, trigger, cooldown);
+  if (created) await enqueueRuns(deps, [run.id]);
   return run;
 }

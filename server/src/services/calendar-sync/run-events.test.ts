@@ -54,13 +54,15 @@ describeCalendarSync('calendar sync run events', (context) => {
       'UNCHANGED',
       'FAILED',
     ]);
-    // syncRoom creates its runs directly, as the scheduler does before it publishes them.
-    expect(await received(events, 7)).toEqual([
+    // Creating a run announces it, whoever creates it (a manager, the scheduler, syncRoom).
+    expect(await received(events, 9)).toEqual([
       changed(room.id, first.id, 'QUEUED'),
       changed(room.id, first.id, 'RUNNING'),
       changed(room.id, first.id, 'SUCCEEDED'),
+      changed(room.id, unchanged.id, 'QUEUED'),
       changed(room.id, unchanged.id, 'RUNNING'),
       changed(room.id, unchanged.id, 'UNCHANGED'),
+      changed(room.id, failed.id, 'QUEUED'),
       changed(room.id, failed.id, 'RUNNING'),
       changed(room.id, failed.id, 'FAILED'),
     ]);

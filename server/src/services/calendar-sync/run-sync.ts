@@ -14,7 +14,7 @@ import type { CalendarSyncRun, CalendarSyncStatus, Room } from '../../generated/
 import type { ServiceDependencies } from '../dependencies.js';
 import { createJobFeed, publicHost, type FeedSource, type JobFeed } from './job-feed.js';
 import { settleOwedMeetings } from './owed-meetings.js';
-import { publishRunChanged, pruneRuns, updateQueuedRun, updateRun } from './runs.js';
+import { pruneRuns, updateQueuedRun, updateRun } from './runs.js';
 import {
   lastReadingRun,
   stableReading,
@@ -144,13 +144,8 @@ async function commitRoomSync(
   }
 }
 
-/** After the commit the run's outcome is settled: subscribers and meetings catch up on their own. */
+/** After the commit the run's outcome is settled (and announced): meetings catch up on their own. */
 async function followCommittedRun(deps: Deps, run: CalendarSyncRun): Promise<void> {
-  try {
-    await publishRunChanged(deps, run);
-  } catch (error) {
-    deps.log(`Sync run ${run.id} committed but could not be announced`, error);
-  }
   const { created, updated, restored, removed } = run;
   if (created + updated + restored + removed > 0)
     await settleOwedMeetings(deps, run.roomId, run.id);

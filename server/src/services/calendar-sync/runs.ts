@@ -1,4 +1,4 @@
-// Calendar sync runs: creating one (never two active per room), recording each state, publishing it.
+// Calendar sync runs: creating one (never two active per room), recording each state, announcing it.
 import { topics } from '../../domain/events.js';
 import type {
   CalendarSyncRun,
@@ -6,6 +6,7 @@ import type {
   Prisma,
 } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce, type OutgoingEvent } from '../outbox/outbox.js';
 
 export const activeRunStatuses = ['QUEUED', 'RUNNING'] as const;
 export const calendarSyncJob = 'calendar.sync';
@@ -19,12 +20,12 @@ type Deps = Pick<ServiceDependencies, 'prisma' | 'events' | 'jobs'>;
  * `beforeCreate` runs under that lock only when a run is about to be created, and may refuse it.
  */
 export async function findOrCreateActiveRun(
-  prisma: ServiceDependencies['prisma'],
+  deps: Pick<Deps, 'prisma' | 'events'>,
   roomId: string,
   trigger: CalendarSyncTrigger,
   beforeCreate?: () => Promise<void>,
 ): Promise<{ run: CalendarSyncRun; created: boolean }> {
-  return prisma.$transaction(async (transaction) => {
+  return changeAndAnnounce(deps, async (transaction, announce) => {
     await transaction.$queryRaw`SELECT 1 FROM "CalendarFeed" WHERE "roomId" = ${roomId}::uuid FOR UPDATE`;
     const active = await transaction.calendarSyncRun.findFirst({
       where: { roomId, status: { in: [...activeRunStatuses] } },
@@ -33,20 +34,17 @@ export async function findOrCreateActiveRun(
     if (active !== null) return { run: active, created: false };
     await beforeCreate?.();
     const run = await transaction.calendarSyncRun.create({ data: { roomId, trigger } });
+    announce(runChanged(run));
     return { run, created: true };
   });
 }
 
-export async function publishRunChanged(
-  deps: Pick<Deps, 'events'>,
-  run: Pick<CalendarSyncRun, 'id' | 'roomId' | 'status'>,
-) {
-  await deps.events.publish(topics.calendarSync(run.roomId), {
-    type: 'sync.run.changed',
-    roomId: run.roomId,
-    runId: run.id,
-    status: run.status,
-  });
+/** The state a run entered, for its room's sync-run subscribers (through `announce`). */
+export function runChanged(run: Pick<CalendarSyncRun, 'id' | 'roomId' | 'status'>): OutgoingEvent {
+  return {
+    topic: topics.calendarSync(run.roomId),
+    event: { type: 'sync.run.changed', roomId: run.roomId, runId: run.id, status: run.status },
+  };
 }
 
 /**
@@ -91,13 +89,15 @@ export async function updateRun(
   runId: string,
   data: Prisma.CalendarSyncRunUpdateInput,
 ): Promise<CalendarSyncRun> {
-  const run = await deps.prisma.calendarSyncRun.update({ where: { id: runId }, data });
-  await publishRunChanged(deps, run);
-  return run;
+  return changeAndAnnounce(deps, async (transaction, announce) => {
+    const run = await transaction.calendarSyncRun.update({ where: { id: runId }, data });
+    announce(runChanged(run));
+    return run;
+  });
 }
 
 /**
- * Moves a run on from QUEUED and publishes it; false when it had left QUEUED already: the same
+ * Moves a run on from QUEUED and announces it; false when it had left QUEUED already: the same
  * run can reach two workers (a re-enqueued job), and only one of them may take it.
  */
 export async function updateQueuedRun(
@@ -105,13 +105,14 @@ export async function updateQueuedRun(
   run: Pick<CalendarSyncRun, 'id' | 'roomId'>,
   data: Prisma.CalendarSyncRunUpdateManyMutationInput & { status: CalendarSyncRun['status'] },
 ): Promise<boolean> {
-  const { count } = await deps.prisma.calendarSyncRun.updateMany({
-    where: { id: run.id, status: 'QUEUED' },
-    data,
+  return changeAndAnnounce(deps, async (transaction, announce) => {
+    const { count } = await transaction.calendarSyncRun.updateMany({
+      where: { id: run.id, status: 'QUEUED' },
+      data,
+    });
+    if (count > 0) announce(runChanged({ ...run, status: data.status }));
+    return count > 0;
   });
-  if (count === 0) return false;
-  await publishRunChanged(deps, { ...run, status: data.status });
-  return true;
 }
 
 /** Keeps the newest runs of a room (DESIGN §2: the last 50). */

@@ -15,7 +15,6 @@ import {
   calendarSyncJob,
   enqueueRuns,
   findOrCreateActiveRun,
-  publishRunChanged,
   updateRun,
 } from './runs.js';
 import { SyncFailure } from './sync-failure.js';
@@ -105,10 +104,8 @@ async function queueDueFeeds(deps: Deps): Promise<void> {
   for (const feeds of feedsByUrl.values()) {
     const runIds: string[] = [];
     for (const feed of feeds) {
-      const { run, created } = await findOrCreateActiveRun(deps.prisma, feed.roomId, 'SCHEDULE');
-      if (!created) continue;
-      await publishRunChanged(deps, run);
-      runIds.push(run.id);
+      const { run, created } = await findOrCreateActiveRun(deps, feed.roomId, 'SCHEDULE');
+      if (created) runIds.push(run.id);
     }
     if (runIds.length > 0) await enqueueRuns(deps, runIds);
   }

@@ -5,7 +5,8 @@ import type { Occurrence } from '../../domain/calendar/read-feed.js';
 import { nextSyncAfterFailure, nextSyncAfterSuccess } from '../../domain/calendar/sync-schedule.js';
 import type { CalendarSyncRun, Prisma } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
-import { updateRun } from './runs.js';
+import { changeAndAnnounce } from '../outbox/outbox.js';
+import { runChanged, updateRun } from './runs.js';
 import { storeSpans, type FeedState, type Reading } from './stored-reading.js';
 import type { SyncFailure } from './sync-failure.js';
 
@@ -78,7 +79,7 @@ export async function commitSuccess(deps: Deps, success: SyncSuccess): Promise<C
   const { runId, roomId, feed, reading, now } = success;
   const counts = diffCounts(reading.diff);
   const eventsChanged = counts.created + counts.updated + counts.restored + counts.removed > 0;
-  return deps.prisma.$transaction(async (transaction) => {
+  return changeAndAnnounce(deps, async (transaction, announce) => {
     await writeDiff(transaction, roomId, reading.diff, now);
     await transaction.calendarFeed.update({
       where: { roomId },
@@ -97,7 +98,7 @@ export async function commitSuccess(deps: Deps, success: SyncSuccess): Promise<C
         ...(eventsChanged && { meetingsOwedByRunId: runId }),
       },
     });
-    return transaction.calendarSyncRun.update({
+    const run = await transaction.calendarSyncRun.update({
       where: { id: runId },
       data: {
         status: success.status,
@@ -107,6 +108,8 @@ export async function commitSuccess(deps: Deps, success: SyncSuccess): Promise<C
         ...counts,
       },
     });
+    announce(runChanged(run));
+    return run;
   });
 }
 

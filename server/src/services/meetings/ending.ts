@@ -7,10 +7,11 @@ import {
 } from '../../domain/meetings/lifecycle.js';
 import type { Meeting, Prisma } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce } from '../outbox/outbox.js';
 import { eachIsolated } from './each-isolated.js';
 import { NotFoundError } from './errors.js';
 import { isUuid, lockMeetingRow, openSession, transactionOptions } from './database.js';
-import { publishMeetingEvent } from './meeting-events.js';
+import { meetingEvents } from './meeting-events.js';
 import { scheduleEndingCheck } from './timers.js';
 
 /** Nobody is in the meeting: re-checked inside the update itself. */
@@ -55,27 +56,34 @@ export async function endMeetingIf(
   stillTrue: Prisma.MeetingWhereInput,
 ): Promise<Meeting | null> {
   const now = deps.now();
-  const ended = await deps.prisma.$transaction(async (transaction) => {
-    if (!(await lockMeetingRow(transaction, meetingId))) {
-      return null;
-    }
-    const { count } = await transaction.meeting.updateMany({
-      where: { ...stillTrue, id: meetingId, status: 'OPEN' },
-      data: { status: 'ENDED', endedAt: now, endReason: reason },
-    });
-    if (count === 0) {
-      return null;
-    }
-    // An ended meeting holds nobody: only a manager's ending can find anyone still in it.
-    await transaction.participantSession.updateMany({
-      where: { ...openSession, meetingId },
-      data: { leftAt: now },
-    });
-    return transaction.meeting.findUniqueOrThrow({ where: { id: meetingId } });
-  }, transactionOptions);
+  const ended = await changeAndAnnounce(
+    deps,
+    async (transaction, announce) => {
+      if (!(await lockMeetingRow(transaction, meetingId))) {
+        return null;
+      }
+      const { count } = await transaction.meeting.updateMany({
+        where: { ...stillTrue, id: meetingId, status: 'OPEN' },
+        data: { status: 'ENDED', endedAt: now, endReason: reason },
+      });
+      if (count === 0) {
+        return null;
+      }
+      // An ended meeting holds nobody: only a manager's ending can find anyone still in it.
+      await transaction.participantSession.updateMany({
+        where: { ...openSession, meetingId },
+        data: { leftAt: now },
+      });
+      const endedMeeting = await transaction.meeting.findUniqueOrThrow({
+        where: { id: meetingId },
+      });
+      announce(...meetingEvents('meeting.ended', endedMeeting));
+      return endedMeeting;
+    },
+    transactionOptions,
+  );
   if (ended !== null) {
     deps.instruments.meetingEnded({ meetingId: ended.id, roomId: ended.roomId, reason });
-    await publishMeetingEvent(deps.events, 'meeting.ended', ended);
   }
   return ended;
 }

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { ENDING_SWEEP_INTERVAL_SECONDS } from '../../domain/meetings/lifecycle.js';
 import type { JobHandler, JobQueue } from '../../engines/jobs.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce } from '../outbox/outbox.js';
 import { endDueMeetings, endMeetingIfDue } from './ending.js';
 import { isUuid } from './database.js';
-import { publishMeetingEvent } from './meeting-events.js';
+import { meetingEvents } from './meeting-events.js';
 import { pollPlatformPresence } from './platform-polling.js';
 import { pruneAppliedEventIds } from './platform-presence.js';
 import { precreateMeetings } from './precreate.js';
@@ -25,12 +26,13 @@ const meetingStartJob = z.object({
 
 /** Tells the room's lobbies that the meeting has started, unless it moved or ended meanwhile. */
 async function announceMeetingStart(deps: ServiceDependencies, job: MeetingStartJob) {
-  const meeting = isUuid(job.meetingId)
-    ? await deps.prisma.meeting.findUnique({ where: { id: job.meetingId } })
-    : null;
-  if (meeting?.status === 'OPEN' && meeting.startsAt.getTime() === job.startsAtMs) {
-    await publishMeetingEvent(deps.events, 'meeting.started', meeting);
-  }
+  if (!isUuid(job.meetingId)) return;
+  await changeAndAnnounce(deps, async (transaction, announce) => {
+    const meeting = await transaction.meeting.findUnique({ where: { id: job.meetingId } });
+    if (meeting?.status === 'OPEN' && meeting.startsAt.getTime() === job.startsAtMs) {
+      announce(...meetingEvents('meeting.started', meeting));
+    }
+  });
 }
 
 export function meetingJobHandlers(deps: ServiceDependencies): Record<string, JobHandler> {

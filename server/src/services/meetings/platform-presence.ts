@@ -4,9 +4,10 @@ import type { PlatformEvent } from '../../adapters/video/index.js';
 import { decidePlatformPresence } from '../../domain/meetings/platform-presence.js';
 import type { Meeting, Prisma } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce } from '../outbox/outbox.js';
 import { lockMeetingRow, openSession, transactionOptions } from './database.js';
 import { endMeetingIf } from './ending.js';
-import { publishMeetingEvent } from './meeting-events.js';
+import { meetingEvents } from './meeting-events.js';
 import { platformDisplayName, scheduleEmptyMeetingCheck } from './presence.js';
 
 export type PlatformEventOutcome =
@@ -67,72 +68,79 @@ async function applyPresence(
   event: PresenceEvent,
 ): Promise<PlatformEventOutcome> {
   const now = deps.now();
-  const applied = await deps.prisma.$transaction(async (transaction): Promise<PresenceApplied> => {
-    // Recorded in the same transaction as its effect: a failed apply leaves it to the redelivery.
-    if (!(await recordEvent(transaction, event.eventId))) {
-      return { outcome: 'duplicate' };
-    }
-    const found = await findMeetingId(transaction, event.videoRoomName);
-    if (found === null || !(await lockMeetingRow(transaction, found.id))) {
-      return { outcome: 'unknown-room' };
-    }
-    const meeting = await transaction.meeting.findUniqueOrThrow({
-      where: { id: found.id },
-      include: { room: { select: { gracePeriodMinutes: true } } },
-    });
-    if (meeting.status === 'ENDED') {
-      // An ended meeting is history (DESIGN §4.6): the call goes on without it.
-      return { outcome: 'stale' };
-    }
-    const key = { meetingId: meeting.id, platformSessionId: event.platformSessionId };
-    const session = await transaction.participantSession.findUnique({
-      where: { meetingId_platformSessionId: key },
-    });
-    const change = decidePlatformPresence(
-      session && { isOpen: session.leftAt === null, lastEventAt: session.lastSeenAt },
-      event,
-    );
-    if (change.action === 'none') {
-      return { outcome: 'stale' };
-    }
-    const times = { lastSeenAt: event.occurredAt, leftAt: change.isOpen ? null : event.occurredAt };
-    if (session === null) {
-      await transaction.participantSession.create({
+  const applied = await changeAndAnnounce(
+    deps,
+    async (transaction, announce): Promise<PresenceApplied> => {
+      // Recorded in the same transaction as its effect: a failed apply leaves it to the redelivery.
+      if (!(await recordEvent(transaction, event.eventId))) {
+        return { outcome: 'duplicate' };
+      }
+      const found = await findMeetingId(transaction, event.videoRoomName);
+      if (found === null || !(await lockMeetingRow(transaction, found.id))) {
+        return { outcome: 'unknown-room' };
+      }
+      const meeting = await transaction.meeting.findUniqueOrThrow({
+        where: { id: found.id },
+        include: { room: { select: { gracePeriodMinutes: true } } },
+      });
+      if (meeting.status === 'ENDED') {
+        // An ended meeting is history (DESIGN §4.6): the call goes on without it.
+        return { outcome: 'stale' };
+      }
+      const key = { meetingId: meeting.id, platformSessionId: event.platformSessionId };
+      const session = await transaction.participantSession.findUnique({
+        where: { meetingId_platformSessionId: key },
+      });
+      const change = decidePlatformPresence(
+        session && { isOpen: session.leftAt === null, lastEventAt: session.lastSeenAt },
+        event,
+      );
+      if (change.action === 'none') {
+        return { outcome: 'stale' };
+      }
+      const times = {
+        lastSeenAt: event.occurredAt,
+        leftAt: change.isOpen ? null : event.occurredAt,
+      };
+      if (session === null) {
+        await transaction.participantSession.create({
+          data: {
+            ...key,
+            ...times,
+            displayName: platformDisplayName(event.displayName),
+            joinedAt: event.occurredAt,
+          },
+        });
+      } else {
+        await transaction.participantSession.update({ where: { id: session.id }, data: times });
+      }
+      const becameEmpty =
+        !change.isOpen &&
+        meeting.emptySince === null &&
+        (await transaction.participantSession.count({
+          where: { ...openSession, meetingId: meeting.id },
+        })) === 0;
+      // Someone was in the call, even if their left overtook their joined: the meeting was used.
+      const updated = await transaction.meeting.update({
+        where: { id: meeting.id },
         data: {
-          ...key,
-          ...times,
-          displayName: platformDisplayName(event.displayName),
-          joinedAt: event.occurredAt,
+          firstJoinedAt: meeting.firstJoinedAt ?? now,
+          emptySince: change.isOpen ? null : becameEmpty ? now : meeting.emptySince,
         },
       });
-    } else {
-      await transaction.participantSession.update({ where: { id: session.id }, data: times });
-    }
-    const becameEmpty =
-      !change.isOpen &&
-      meeting.emptySince === null &&
-      (await transaction.participantSession.count({
-        where: { ...openSession, meetingId: meeting.id },
-      })) === 0;
-    // Someone was in the call, even if their left overtook their joined: the meeting was used.
-    const updated = await transaction.meeting.update({
-      where: { id: meeting.id },
-      data: {
-        firstJoinedAt: meeting.firstJoinedAt ?? now,
-        emptySince: change.isOpen ? null : becameEmpty ? now : meeting.emptySince,
-      },
-    });
-    return {
-      outcome: 'applied',
-      meeting: updated,
-      becameEmpty,
-      gracePeriodMinutes: meeting.room.gracePeriodMinutes,
-    };
-  }, transactionOptions);
+      announce(...meetingEvents('presence.changed', updated));
+      return {
+        outcome: 'applied',
+        meeting: updated,
+        becameEmpty,
+        gracePeriodMinutes: meeting.room.gracePeriodMinutes,
+      };
+    },
+    transactionOptions,
+  );
   if (applied.outcome !== 'applied') {
     return applied.outcome;
   }
-  await publishMeetingEvent(deps.events, 'presence.changed', applied.meeting);
   if (applied.becameEmpty) {
     await scheduleEmptyMeetingCheck(deps, applied.meeting, applied.gracePeriodMinutes, now);
   }

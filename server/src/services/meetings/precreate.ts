@@ -4,9 +4,10 @@ import type { VideoPlatform } from '../../adapters/video/index.js';
 import { needsNewMeeting } from '../../domain/meetings/lifecycle.js';
 import type { Meeting, Prisma } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce } from '../outbox/outbox.js';
 import { transactionOptions } from './database.js';
 import { eachIsolated } from './each-isolated.js';
-import { publishMeetingEvent } from './meeting-events.js';
+import { meetingEvents } from './meeting-events.js';
 import { scheduleMeetingTimers } from './timers.js';
 
 const MS_PER_MINUTE = 60_000;
@@ -115,28 +116,42 @@ async function createRoomMeetings(
   occurrences: readonly Candidate[],
   video: VideoPlatform,
 ): Promise<CreatedMeeting[]> {
-  return deps.prisma.$transaction(async (transaction) => {
-    const on = await transaction.$queryRaw<unknown[]>`
-      SELECT 1 FROM "CalendarFeed"
-      WHERE "roomId" = ${roomId}::uuid AND "enabled" AND "url" <> '' FOR SHARE`;
-    if (on.length === 0) return [];
-    // ON CONFLICT DO NOTHING on the partial unique index (one OPEN meeting per occurrence): another
-    // worker's meeting for the same occurrence makes this row a quiet no-op, never an error that
-    // would abort the rest of the batch; RETURNING gives exactly the rows this call inserted, so
-    // each creation is announced once.
-    return transaction.meeting.createManyAndReturn({
-      data: occurrences.map((occurrence) => ({
-        roomId: occurrence.roomId,
-        calendarEventId: occurrence.id,
-        title: occurrence.title,
-        startsAt: occurrence.startsAt,
-        endsAt: occurrence.endsAt,
-        videoRoomName: video.newVideoRoomName(occurrence.room.name),
-      })),
-      skipDuplicates: true,
-      include: { room: { select: { gracePeriodMinutes: true } } },
-    });
-  }, transactionOptions);
+  return changeAndAnnounce(
+    deps,
+    async (transaction, announce) => {
+      const on = await transaction.$queryRaw<unknown[]>`
+        SELECT 1 FROM "CalendarFeed"
+        WHERE "roomId" = ${roomId}::uuid AND "enabled" AND "url" <> '' FOR SHARE`;
+      if (on.length === 0) return [];
+      // Occurrences another worker is creating meetings for are skipped, not waited for: its
+      // insert would hold this one until its commit.
+      const claimed = await transaction.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "CalendarEvent" WHERE "id" = ANY(${occurrences.map(({ id }) => id)}::uuid[])
+        FOR NO KEY UPDATE SKIP LOCKED`;
+      const claimedIds = new Set(claimed.map(({ id }) => id));
+      // ON CONFLICT DO NOTHING on the partial unique index (one OPEN meeting per occurrence):
+      // another worker's meeting for the same occurrence makes this row a quiet no-op, never an
+      // error that would abort the rest of the batch; RETURNING gives exactly the rows this call
+      // inserted, so each creation is announced once.
+      const rows = await transaction.meeting.createManyAndReturn({
+        data: occurrences
+          .filter(({ id }) => claimedIds.has(id))
+          .map((occurrence) => ({
+            roomId: occurrence.roomId,
+            calendarEventId: occurrence.id,
+            title: occurrence.title,
+            startsAt: occurrence.startsAt,
+            endsAt: occurrence.endsAt,
+            videoRoomName: video.newVideoRoomName(occurrence.room.name),
+          })),
+        skipDuplicates: true,
+        include: { room: { select: { gracePeriodMinutes: true } } },
+      });
+      for (const meeting of rows) announce(...meetingEvents('meeting.created', meeting));
+      return rows;
+    },
+    transactionOptions,
+  );
 }
 
 async function precreate(
@@ -166,7 +181,6 @@ async function precreate(
           roomId: meeting.roomId,
           origin: 'calendar',
         });
-        await publishMeetingEvent(deps.events, 'meeting.created', meeting);
         await scheduleMeetingTimers(
           deps.jobs,
           { ...meeting, openSessionCount: 0 },

@@ -2,12 +2,13 @@
 import { decideMeetingEnding, staleSessionCutoff } from '../../domain/meetings/lifecycle.js';
 import type { Meeting, ParticipantSession, Prisma } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce } from '../outbox/outbox.js';
 import { ValidationError } from '../errors.js';
 import { isUuid, lockMeetingRow, openSession, transactionOptions } from './database.js';
 import { eachIsolated } from './each-isolated.js';
 import { MeetingEndedError, NotFoundError, SessionClosedError } from './errors.js';
 import { findLiveMeetingId } from './lobby.js';
-import { publishMeetingEvent } from './meeting-events.js';
+import { meetingEvents } from './meeting-events.js';
 import { scheduleEndingCheck } from './timers.js';
 
 export const DISPLAY_NAME_MAX_LENGTH = 80;
@@ -56,28 +57,32 @@ export async function joinMeeting(
   const displayName = normalizeDisplayName(input.displayName);
   const { meetingId } = input;
   const now = deps.now();
-  const joined = await deps.prisma.$transaction(async (transaction) => {
-    if (!(await lockMeetingRow(transaction, meetingId))) {
-      throw meetingNotFound();
-    }
-    const meeting = await transaction.meeting.findUniqueOrThrow({ where: { id: meetingId } });
-    if (meeting.status === 'ENDED') {
-      // Never re-opened: the caller is offered the room's live meeting instead.
-      throw new MeetingEndedError(
-        meetingId,
-        await findLiveMeetingId(transaction, meeting.roomId, now),
-      );
-    }
-    const session = await transaction.participantSession.create({
-      data: { meetingId, displayName, userId: input.userId, joinedAt: now, lastSeenAt: now },
-    });
-    const updated = await transaction.meeting.update({
-      where: { id: meetingId },
-      data: { firstJoinedAt: meeting.firstJoinedAt ?? now, emptySince: null },
-    });
-    return { session, meeting: updated };
-  }, transactionOptions);
-  await publishMeetingEvent(deps.events, 'presence.changed', joined.meeting);
+  const joined = await changeAndAnnounce(
+    deps,
+    async (transaction, announce) => {
+      if (!(await lockMeetingRow(transaction, meetingId))) {
+        throw meetingNotFound();
+      }
+      const meeting = await transaction.meeting.findUniqueOrThrow({ where: { id: meetingId } });
+      if (meeting.status === 'ENDED') {
+        // Never re-opened: the caller is offered the room's live meeting instead.
+        throw new MeetingEndedError(
+          meetingId,
+          await findLiveMeetingId(transaction, meeting.roomId, now),
+        );
+      }
+      const session = await transaction.participantSession.create({
+        data: { meetingId, displayName, userId: input.userId, joinedAt: now, lastSeenAt: now },
+      });
+      const updated = await transaction.meeting.update({
+        where: { id: meetingId },
+        data: { firstJoinedAt: meeting.firstJoinedAt ?? now, emptySince: null },
+      });
+      announce(...meetingEvents('presence.changed', updated));
+      return { session, meeting: updated };
+    },
+    transactionOptions,
+  );
   const joinUrl = deps.videoPlatform.joinUrl(joined.meeting, { displayName });
   return { ...joined, joinUrl };
 }
@@ -132,31 +137,34 @@ async function closeSessions(
 ): Promise<ClosedSessions> {
   const now = deps.now();
   const withGrace = { room: { select: { gracePeriodMinutes: true } } } as const;
-  const closed = await deps.prisma.$transaction(async (transaction) => {
-    await lockMeetingRow(transaction, meetingId);
-    const { count } = await transaction.participantSession.updateMany({
-      where: { ...which, ...openSession, meetingId },
-      data: { leftAt: now },
-    });
-    const becameEmpty =
-      count > 0 &&
-      (await transaction.participantSession.count({ where: { ...openSession, meetingId } })) === 0;
-    const meeting = becameEmpty
-      ? await transaction.meeting.update({
-          where: { id: meetingId },
-          data: { emptySince: now },
-          include: withGrace,
-        })
-      : await transaction.meeting.findUniqueOrThrow({
-          where: { id: meetingId },
-          include: withGrace,
-        });
-    return { closedCount: count, becameEmpty, meeting };
-  }, transactionOptions);
+  const closed = await changeAndAnnounce(
+    deps,
+    async (transaction, announce) => {
+      await lockMeetingRow(transaction, meetingId);
+      const { count } = await transaction.participantSession.updateMany({
+        where: { ...which, ...openSession, meetingId },
+        data: { leftAt: now },
+      });
+      const becameEmpty =
+        count > 0 &&
+        (await transaction.participantSession.count({ where: { ...openSession, meetingId } })) ===
+          0;
+      const meeting = becameEmpty
+        ? await transaction.meeting.update({
+            where: { id: meetingId },
+            data: { emptySince: now },
+            include: withGrace,
+          })
+        : await transaction.meeting.findUniqueOrThrow({
+            where: { id: meetingId },
+            include: withGrace,
+          });
+      if (count > 0) announce(...meetingEvents('presence.changed', meeting));
+      return { closedCount: count, becameEmpty, meeting };
+    },
+    transactionOptions,
+  );
   const { room, ...meeting } = closed.meeting;
-  if (closed.closedCount > 0) {
-    await publishMeetingEvent(deps.events, 'presence.changed', meeting);
-  }
   if (closed.becameEmpty) {
     await scheduleEmptyMeetingCheck(deps, meeting, room.gracePeriodMinutes, now);
   }

@@ -2,10 +2,11 @@
 // occurrences, and occurrences that now qualify get their meetings.
 import { decideOnCalendarWithdrawal, followOccurrence } from '../../domain/meetings/lifecycle.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce } from '../outbox/outbox.js';
 import { openSession } from './database.js';
 import { eachIsolated } from './each-isolated.js';
 import { endMeetingIf, nobodyPresent } from './ending.js';
-import { publishMeetingEvent } from './meeting-events.js';
+import { meetingEvents } from './meeting-events.js';
 import { precreateRoomMeetings } from './precreate.js';
 import { scheduleMeetingTimers } from './timers.js';
 
@@ -42,14 +43,17 @@ export async function reconcileRoomMeetings(
     if (patch === null) {
       return;
     }
-    const { count } = await deps.prisma.meeting.updateMany({
-      where: { id: meeting.id, status: 'OPEN' },
-      data: patch,
+    const followed = await changeAndAnnounce(deps, async (transaction, announce) => {
+      const { count } = await transaction.meeting.updateMany({
+        where: { id: meeting.id, status: 'OPEN' },
+        data: patch,
+      });
+      if (count > 0) announce(...meetingEvents('meeting.changed', meeting));
+      return count > 0;
     });
-    if (count === 0) {
+    if (!followed) {
       return;
     }
-    await publishMeetingEvent(deps.events, 'meeting.changed', meeting);
     await scheduleMeetingTimers(
       deps.jobs,
       { ...meeting, ...patch, openSessionCount: _count.sessions },

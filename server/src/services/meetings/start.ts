@@ -2,10 +2,11 @@
 import { adhocMeetingEndsAt } from '../../domain/meetings/lifecycle.js';
 import type { Meeting } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce } from '../outbox/outbox.js';
 import { lockRoomRow, transactionOptions } from './database.js';
 import { NotFoundError } from './errors.js';
 import { loadRoomMeetings } from './lobby.js';
-import { publishMeetingEvent } from './meeting-events.js';
+import { meetingEvents } from './meeting-events.js';
 import { scheduleMeetingTimers } from './timers.js';
 
 /**
@@ -18,32 +19,36 @@ export async function startMeeting(
 ): Promise<Meeting> {
   const now = deps.now();
   const video = deps.videoPlatform;
-  const started = await deps.prisma.$transaction(async (transaction) => {
-    if (!(await lockRoomRow(transaction, input.roomName))) {
-      throw new NotFoundError(`There is no room named "${input.roomName}".`);
-    }
-    const room = await transaction.room.findUniqueOrThrow({ where: { name: input.roomName } });
-    const [live] = (await loadRoomMeetings(transaction, room.id, now)).live;
-    if (live !== undefined) {
-      return { meeting: live, room, created: false };
-    }
-    const meeting = await transaction.meeting.create({
-      data: {
-        roomId: room.id,
-        startsAt: now,
-        endsAt: adhocMeetingEndsAt(now),
-        videoRoomName: video.newVideoRoomName(room.name),
-      },
-    });
-    return { meeting, room, created: true };
-  }, transactionOptions);
+  const started = await changeAndAnnounce(
+    deps,
+    async (transaction, announce) => {
+      if (!(await lockRoomRow(transaction, input.roomName))) {
+        throw new NotFoundError(`There is no room named "${input.roomName}".`);
+      }
+      const room = await transaction.room.findUniqueOrThrow({ where: { name: input.roomName } });
+      const [live] = (await loadRoomMeetings(transaction, room.id, now)).live;
+      if (live !== undefined) {
+        return { meeting: live, room, created: false };
+      }
+      const meeting = await transaction.meeting.create({
+        data: {
+          roomId: room.id,
+          startsAt: now,
+          endsAt: adhocMeetingEndsAt(now),
+          videoRoomName: video.newVideoRoomName(room.name),
+        },
+      });
+      announce(...meetingEvents('meeting.created', meeting));
+      return { meeting, room, created: true };
+    },
+    transactionOptions,
+  );
   if (started.created) {
     deps.instruments.meetingOpened({
       meetingId: started.meeting.id,
       roomId: started.room.id,
       origin: 'adhoc',
     });
-    await publishMeetingEvent(deps.events, 'meeting.created', started.meeting);
     await scheduleMeetingTimers(
       deps.jobs,
       { ...started.meeting, openSessionCount: 0 },

@@ -4,6 +4,7 @@ import { validateRoomName } from '@lobby/shared/room-name';
 import { topics } from '../../domain/events.js';
 import { Prisma, type Room } from '../../generated/prisma/client.js';
 import type { ServiceDependencies } from '../dependencies.js';
+import { changeAndAnnounce, type OutgoingEvent } from '../outbox/outbox.js';
 import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../errors.js';
 
 export type RoomSettingsInput = {
@@ -69,30 +70,41 @@ export async function createRoom(
   }
 }
 
+const roomChanged = (roomId: string): OutgoingEvent => ({
+  topic: topics.room(roomId),
+  event: { type: 'room.changed', roomId },
+});
+
 export async function updateRoom(
   deps: Pick<ServiceDependencies, 'prisma' | 'events'>,
   roomId: string,
   input: RoomSettingsInput,
 ): Promise<Room> {
   assertValidSettings(input);
-  let room: Room;
   try {
-    room = await deps.prisma.room.update({ where: { id: roomId }, data: settingsPatch(input) });
+    return await changeAndAnnounce(deps, async (transaction, announce) => {
+      const room = await transaction.room.update({
+        where: { id: roomId },
+        data: settingsPatch(input),
+      });
+      announce(roomChanged(roomId));
+      return room;
+    });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') {
       throw new NotFoundError('No such room');
     }
     throw error;
   }
-  await deps.events.publish(topics.room(roomId), { type: 'room.changed', roomId });
-  return room;
 }
 
 export async function deleteRoom(
   deps: Pick<ServiceDependencies, 'prisma' | 'events'>,
   roomId: string,
 ): Promise<void> {
-  const deleted = await deps.prisma.room.deleteMany({ where: { id: roomId } });
-  if (deleted.count === 0) throw new NotFoundError('No such room');
-  await deps.events.publish(topics.room(roomId), { type: 'room.changed', roomId });
+  await changeAndAnnounce(deps, async (transaction, announce) => {
+    const deleted = await transaction.room.deleteMany({ where: { id: roomId } });
+    if (deleted.count === 0) throw new NotFoundError('No such room');
+    announce(roomChanged(roomId));
+  });
 }
