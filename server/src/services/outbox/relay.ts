@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { domainEventSchema } from '../../domain/events.js';
 import type { ServiceDependencies } from '../dependencies.js';
 
-type Log = (message: string, error?: unknown) => void;
-type Deps = Pick<ServiceDependencies, 'prisma' | 'events'> & { log: Log };
+type Deps = Pick<ServiceDependencies, 'prisma' | 'events' | 'log'>;
 
 /** A row younger than this is still its own process's to publish right after its commit. */
 const outboxLeftoverAgeSeconds = 5;
