@@ -39,6 +39,33 @@ export async function findOrCreateActiveRun(
   });
 }
 
+/**
+ * A new QUEUED run for each of the rooms that has no active one (the scheduler's due rooms of one
+ * feed URL), in one transaction: the feed rows are locked in one order, so this never deadlocks
+ * with another caller. Returns the runs it created.
+ */
+export async function createActiveRuns(
+  deps: Pick<Deps, 'prisma' | 'events'>,
+  roomIds: readonly string[],
+  trigger: CalendarSyncTrigger,
+): Promise<CalendarSyncRun[]> {
+  return changeAndAnnounce(deps, async (transaction, announce) => {
+    await transaction.$queryRaw`
+      SELECT 1 FROM "CalendarFeed" WHERE "roomId" = ANY(${[...roomIds]}::uuid[])
+      ORDER BY "roomId" FOR UPDATE`;
+    const active = await transaction.calendarSyncRun.findMany({
+      where: { roomId: { in: [...roomIds] }, status: { in: [...activeRunStatuses] } },
+      select: { roomId: true },
+    });
+    const busy = new Set(active.map((run) => run.roomId));
+    const runs = await transaction.calendarSyncRun.createManyAndReturn({
+      data: roomIds.filter((roomId) => !busy.has(roomId)).map((roomId) => ({ roomId, trigger })),
+    });
+    for (const run of runs) announce(runChanged(run));
+    return runs;
+  });
+}
+
 /** The state a run entered, for its room's sync-run subscribers (through `announce`). */
 export function runChanged(run: Pick<CalendarSyncRun, 'id' | 'roomId' | 'status'>): OutgoingEvent {
   return {

@@ -13,8 +13,8 @@ import { calendarSyncJobData, runCalendarSyncs } from './run-sync.js';
 import {
   activeRunStatuses,
   calendarSyncJob,
+  createActiveRuns,
   enqueueRuns,
-  findOrCreateActiveRun,
   updateRun,
 } from './runs.js';
 import { SyncFailure } from './sync-failure.js';
@@ -98,16 +98,17 @@ async function queueDueFeeds(deps: Deps): Promise<void> {
     where: { ...dueFeed, url: { in: [...new Set(oldest.map((feed) => feed.url))] } },
     select: { roomId: true, url: true },
   });
-  const feedsByUrl = new Map<string, typeof due>();
-  for (const feed of due) feedsByUrl.set(feed.url, [...(feedsByUrl.get(feed.url) ?? []), feed]);
+  const roomIdsByUrl = new Map<string, string[]>();
+  for (const feed of due) {
+    roomIdsByUrl.set(feed.url, [...(roomIdsByUrl.get(feed.url) ?? []), feed.roomId]);
+  }
   // Each URL's job is enqueued as soon as its runs exist, so workers start while the pass goes on.
-  for (const feeds of feedsByUrl.values()) {
-    const runIds: string[] = [];
-    for (const feed of feeds) {
-      const { run, created } = await findOrCreateActiveRun(deps, feed.roomId, 'SCHEDULE');
-      if (created) runIds.push(run.id);
-    }
-    if (runIds.length > 0) await enqueueRuns(deps, runIds);
+  for (const roomIds of roomIdsByUrl.values()) {
+    const runs = await createActiveRuns(deps, roomIds, 'SCHEDULE');
+    await enqueueRuns(
+      deps,
+      runs.map((run) => run.id),
+    );
   }
 }
 
