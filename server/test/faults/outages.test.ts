@@ -6,13 +6,12 @@ import { openDatabase } from '../../src/engines/database/database.js';
 import {
   pick,
   pickArray,
-  recordSubscription,
   waitUntil,
   type Emission,
   type GraphqlResponse,
   type RecordedSubscription,
 } from '../support/api-client.js';
-import { createRoomAs, signTestJwt, startMeetingAs, uniqueRoomName } from '../support/api-seed.js';
+import { seedWatchedMeeting } from '../support/api-seed.js';
 import { startRuntimeApi, type RuntimeApi } from '../support/api-server.js';
 import {
   startPrivatePostgres,
@@ -98,18 +97,13 @@ beforeAll(async () => {
   const environment = { DATABASE_URL: postgres.url, REDIS_URL: redis.url };
   writer = await startRuntimeApi(environment, { worker: true });
   reader = await startRuntimeApi(environment);
-  const owner = await signTestJwt({ subject: 'owner-outages' });
-  participant = await signTestJwt({ subject: 'participant-outages', name: 'Pat' });
-  const room = await createRoomAs(writer.gql, owner, {
-    name: uniqueRoomName('outages'),
-    isShared: true,
-  });
-  meetingId = await startMeetingAs(writer.gql, participant, room.name);
-  subscription = recordSubscription(
+  const seeded = await seedWatchedMeeting(
+    writer.gql,
     reader.webSocketUrl,
-    { query: lobbySubscription, variables: { roomName: room.name } },
-    participant,
+    'outages',
+    lobbySubscription,
   );
+  ({ participant, meetingId, lobby: subscription } = seeded);
   await subscriberShows(0);
 }, 60_000);
 

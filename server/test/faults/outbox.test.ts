@@ -11,7 +11,7 @@ import {
   type Emission,
   type RecordedSubscription,
 } from '../support/api-client.js';
-import { createRoomAs, signTestJwt, startMeetingAs, uniqueRoomName } from '../support/api-seed.js';
+import { seedWatchedMeeting } from '../support/api-seed.js';
 import {
   startApiProcess,
   startRuntimeApi,
@@ -62,18 +62,13 @@ beforeAll(async () => {
   const engines = { databaseUrl: postgres.url, redisUrl: redis.url };
   writer = await startApiProcess(engines);
   reader = await startRuntimeApi({ DATABASE_URL: postgres.url, REDIS_URL: redis.url });
-  owner = await signTestJwt({ subject: 'owner-outbox' });
-  const participant = await signTestJwt({ subject: 'participant-outbox', name: 'Pat' });
-  const room = await createRoomAs(writer.gql, owner, {
-    name: uniqueRoomName('outbox'),
-    isShared: true,
-  });
-  meetingId = await startMeetingAs(writer.gql, participant, room.name);
-  subscription = recordSubscription(
+  const seeded = await seedWatchedMeeting(
+    writer.gql,
     reader.webSocketUrl,
-    { query: lobbySubscription, variables: { roomName: room.name } },
-    participant,
+    'outbox',
+    lobbySubscription,
   );
+  ({ owner, meetingId, lobby: subscription } = seeded);
   meetingPage = recordSubscription(
     reader.webSocketUrl,
     { query: meetingSubscription, variables: { id: meetingId } },

@@ -4,7 +4,16 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { SignJWT } from 'jose';
-import { dataOf, pick, pickArray, pickString, waitUntil, type Gql } from './api-client.js';
+import {
+  dataOf,
+  pick,
+  pickArray,
+  pickString,
+  recordSubscription,
+  waitUntil,
+  type Gql,
+  type RecordedSubscription,
+} from './api-client.js';
 import { testPublicBaseUrl, testSecrets } from './api-server.js';
 import { icsCalendar, icsEvent } from './ics-builder.js';
 
@@ -261,6 +270,37 @@ export async function startMeetingAs(
     { token },
   );
   return pickString(dataOf(response), 'startMeeting', 'meeting', 'id');
+}
+
+export type WatchedMeeting = {
+  owner: string;
+  participant: string;
+  meetingId: string;
+  /** The room's lobby, subscribed as the participant through the watching process. */
+  lobby: RecordedSubscription;
+};
+
+/**
+ * An owner's shared room (named after `label`) with a meeting a participant started through
+ * `gql`, and the room's lobby (`lobbyQuery`, variable `$roomName`) watched on `webSocketUrl`:
+ * the set-up of a change made through one API process and seen through another.
+ */
+export async function seedWatchedMeeting(
+  gql: Gql,
+  webSocketUrl: string,
+  label: string,
+  lobbyQuery: string,
+): Promise<WatchedMeeting> {
+  const owner = await signTestJwt({ subject: `owner-${label}` });
+  const participant = await signTestJwt({ subject: `participant-${label}`, name: 'Pat' });
+  const room = await createRoomAs(gql, owner, { name: uniqueRoomName(label), isShared: true });
+  const meetingId = await startMeetingAs(gql, participant, room.name);
+  const lobby = recordSubscription(
+    webSocketUrl,
+    { query: lobbyQuery, variables: { roomName: room.name } },
+    participant,
+  );
+  return { owner, participant, meetingId, lobby };
 }
 
 export async function joinMeetingAs(
